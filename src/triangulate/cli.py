@@ -1,0 +1,103 @@
+"""The ``triangulate`` command: a thin layer over the library API.
+
+Exit codes: 0 all inputs processed, 1 some inputs failed (or the run could not finish),
+2 usage error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from . import __version__
+from .api import build as build_dossier
+from .api import open_dossier
+from .errors import TriangulateError, UsageError
+from .render.terminal import print_summary
+from .settings import load_options
+
+app = typer.Typer(
+    help="Turn news articles about a conflict into one source-attributed dossier.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, width=100)
+
+StoreOpt = Annotated[str | None, typer.Option("--store", help="DuckDB store file (setting 'store').", show_default=False)]
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Settings file (default: ./triangulate.toml).", show_default=False)]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"triangulate {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+) -> None:
+    """Turn news articles about a conflict into one source-attributed dossier."""
+
+
+def _fail(e: TriangulateError) -> typer.Exit:
+    err.print(f"[red]error:[/red] {e}", highlight=False)
+    return typer.Exit(2 if isinstance(e, UsageError) else 1)
+
+
+@app.command()
+def build(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories, URL lists or http(s) URLs to read.", show_default=False)],
+    out: Annotated[str | None, typer.Option("--out", help="Output directory (setting 'out').", show_default=False)] = None,
+    store: StoreOpt = None,
+    config: ConfigOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary.")] = False,
+) -> None:
+    """Ingest, clean and store articles; write DIR/dossier.json and DIR/documents.csv."""
+    try:
+        opts = load_options(config=config, store=store, out=out)
+        with Progress(
+            TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+            console=err, transient=True, disable=not (opts.progress and err.is_terminal),
+        ) as bar:
+            task = bar.add_task("reading", total=None)
+
+            def tick(done: int, total: int, item: str) -> None:
+                bar.update(task, completed=done, total=total, description=f"reading {Path(item).name[:30]}")
+
+            dossier = build_dossier(paths, options=opts, out=opts.out, progress=tick)
+    except TriangulateError as e:
+        raise _fail(e) from e
+    assert dossier.run is not None
+    for f in dossier.run.failures:
+        err.print(f"{f.source}: {f.reason}", highlight=False, markup=False)
+    if not quiet:
+        print_summary(dossier, store=opts.store)
+        typer.echo(f"wrote {Path(opts.out) / 'dossier.json'} and {Path(opts.out) / 'documents.csv'}")
+    raise typer.Exit(1 if dossier.run.failures else 0)
+
+
+@app.command()
+def show(store: StoreOpt = None, config: ConfigOpt = None) -> None:
+    """Print a readable summary of what the store holds, failures included."""
+    try:
+        opts = load_options(config=config, store=store)
+        dossier = open_dossier(opts.store)
+    except TriangulateError as e:
+        raise _fail(e) from e
+    print_summary(dossier, store=opts.store)
+
+
+def run() -> None:
+    """Entry point of the console script."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)

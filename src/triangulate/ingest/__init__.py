@@ -1,0 +1,182 @@
+"""Ingest: find the inputs, pick a reader for each, and yield raw documents.
+
+Readers are registered by name in :data:`READERS`, one module per format; a new format is
+one module plus one line here. Bad inputs come out as :class:`Failure` records with the
+file name and the reason, and the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ..errors import InputError, InputTooLarge, UnreadableInput, UnsupportedInput
+from ..model import Failure, RawDocument
+from ..settings import Options
+from . import feed, html, jsonfile, text
+from .base import Reader, ReadResult, looks_like_feed, looks_like_html
+from .decode import decode
+from .fetch import Fetched, Fetcher, HttpFetcher
+
+__all__ = ["READERS", "Fetched", "Fetcher", "HttpFetcher", "discover", "ingest", "read_item", "reader_for"]
+
+
+def _read_urls(data: bytes, *, path: str, options: Options, fetcher: Fetcher | None = None) -> ReadResult:
+    """Fetch every URL listed in a file (one per line; ``#`` starts a comment)."""
+    listing, _ = decode(data, source=path)
+    fetcher = fetcher or HttpFetcher(options)
+    for line in listing.splitlines():
+        url = line.strip()
+        if url and not url.startswith("#"):
+            yield from read_url(url, options=options, fetcher=fetcher)
+
+
+READERS: dict[str, Reader] = {
+    r.name: r
+    for r in (
+        Reader("text", (".txt", ".text", ".md", ".markdown"), text.read, "plain text or Markdown, one article per file"),
+        Reader("html", (".html", ".htm", ".xhtml"), html.read, "a web page; main text and metadata through trafilatura"),
+        Reader("json", (".json",), jsonfile.read_json, "one article object, a list of them, or {articles: [...]}"),
+        Reader("jsonl", (".jsonl", ".ndjson"), jsonfile.read_jsonl, "one article object per line"),
+        Reader("feed", (".rss", ".atom", ".xml"), feed.read, "an RSS or Atom feed, one article per entry"),
+        Reader("urls", (".urls",), _read_urls, "a list of URLs, one per line, each fetched and read"),
+    )
+}
+_BY_EXTENSION = {ext: r for r in READERS.values() for ext in r.extensions}
+
+
+def is_url(value: str) -> bool:
+    """Tell whether an input names an http(s) URL."""
+    return value.startswith(("http://", "https://"))
+
+
+def reader_for(path: str, data: bytes) -> Reader:
+    """Pick the reader for a file from its extension, sniffing the content where needed."""
+    suffix = Path(path).suffix.lower()
+    reader = _BY_EXTENSION.get(suffix)
+    head = data[:4096].decode("utf-8", "ignore")
+    if reader is None or reader.name == "text":
+        if looks_like_html(head):
+            return READERS["html"]
+        if looks_like_feed(head):
+            return READERS["feed"]
+        lines = [ln.strip() for ln in head.splitlines() if ln.strip() and not ln.startswith("#")]
+        if lines and all(is_url(ln) and " " not in ln for ln in lines):
+            return READERS["urls"]
+        if reader is None and head.lstrip()[:1] in ("{", "["):
+            return READERS["json"]
+    if reader is None:
+        raise UnsupportedInput(f"no reader for {suffix or 'files without an extension'} (known: {', '.join(sorted(_BY_EXTENSION))})", source=path)
+    return reader
+
+
+def discover(inputs: Iterable[str]) -> Iterator[str | Failure]:
+    """Expand directories (recursively, in a stable order) into files; pass URLs through."""
+    for item in inputs:
+        if is_url(item):
+            yield item
+            continue
+        p = Path(item)
+        if p.is_dir():
+            yield from _walk(p, seen=set())
+        elif p.is_file():
+            yield item
+        elif p.is_symlink():
+            yield Failure(item, "broken symbolic link", UnreadableInput.code)
+        else:
+            yield Failure(item, "no such file or directory", UnreadableInput.code)
+
+
+def _walk(root: Path, *, seen: set[str]) -> Iterator[str | Failure]:
+    try:
+        real = os.path.realpath(root)
+    except OSError as e:  # pragma: no cover - realpath rarely fails
+        yield Failure(str(root), f"cannot resolve: {e}", UnreadableInput.code)
+        return
+    if real in seen:
+        yield Failure(str(root), "symbolic link loop: directory already visited", UnreadableInput.code)
+        return
+    seen.add(real)
+    try:
+        entries = sorted(root.iterdir(), key=lambda e: e.name)
+    except OSError as e:
+        yield Failure(str(root), f"cannot list directory: {e.strerror or e}", UnreadableInput.code)
+        return
+    for entry in entries:
+        if entry.name.startswith(".") or entry.name.lower() in {"readme.md", "readme.txt", "readme"}:
+            continue
+        if entry.is_dir():
+            yield from _walk(entry, seen=seen)
+        elif entry.is_file():
+            if entry.suffix.lower() in _BY_EXTENSION:
+                yield str(entry)
+            else:
+                yield Failure(str(entry), f"skipped: no reader for {entry.suffix or 'files without an extension'}", UnsupportedInput.code)
+        elif entry.is_symlink():
+            yield Failure(str(entry), "broken symbolic link", UnreadableInput.code)
+
+
+def read_file(path: str, *, options: Options, fetcher: Fetcher | None = None) -> ReadResult:
+    """Read one file with the reader that fits it; raise :class:`InputError` when unusable."""
+    try:
+        size = os.stat(path).st_size
+        if size > options.max_bytes:
+            raise InputTooLarge(f"file is {size:,} bytes, over the {options.max_bytes:,}-byte limit (setting max_bytes)", source=path)
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except InputError:
+        raise
+    except OSError as e:
+        raise UnreadableInput(f"cannot read: {e.strerror or e}", source=path) from e
+    reader = reader_for(path, data)
+    if reader.name == "urls":
+        return _read_urls(data, path=path, options=options, fetcher=fetcher)
+    return reader.read(data, path=path, options=options)
+
+
+def read_url(url: str, *, options: Options, fetcher: Fetcher) -> ReadResult:
+    """Fetch a URL and read it as HTML, a feed, JSON or text by its content type."""
+    try:
+        got = fetcher.fetch(url)
+        ctype = got.content_type.split(";")[0].strip().lower()
+        head = got.data[:4096].decode("utf-8", "ignore")
+        if "json" in ctype:
+            name = "json"
+        elif "rss" in ctype or "atom" in ctype or looks_like_feed(head):
+            name = "feed"
+        elif "html" in ctype or looks_like_html(head):
+            name = "html"
+        else:
+            name = "text"
+        if name == "html":
+            page, encoding = decode(got.data, source=url)
+            yield html.html_to_document(page, path=url, encoding=encoding, url=got.url)
+            return
+        for doc in READERS[name].read(got.data, path=url, options=options):
+            if isinstance(doc, RawDocument) and doc.url is None:
+                doc.url = got.url
+            yield doc
+    except InputError as e:
+        yield Failure(url, e.message, e.code)
+
+
+def read_item(item: str, *, options: Options, fetcher: Fetcher) -> Iterator[RawDocument | Failure]:
+    """Yield the documents of one discovered input (a file or a URL), or its failure."""
+    try:
+        if is_url(item):
+            yield from read_url(item, options=options, fetcher=fetcher)
+        else:
+            yield from read_file(item, options=options, fetcher=fetcher)
+    except InputError as e:
+        yield Failure(e.source or item, e.message, e.code)
+
+
+def ingest(inputs: Iterable[str], *, options: Options, fetcher: Fetcher | None = None) -> Iterator[RawDocument | Failure]:
+    """Yield a raw document for every article in ``inputs`` and a failure for every bad one."""
+    http = fetcher or HttpFetcher(options)
+    for item in discover(inputs):
+        if isinstance(item, Failure):
+            yield item
+        else:
+            yield from read_item(item, options=options, fetcher=http)

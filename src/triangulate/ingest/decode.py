@@ -1,0 +1,87 @@
+"""Bytes to text: encoding detection and the binary check.
+
+Order: a byte-order mark (UTF-8, UTF-16, UTF-32) wins; then strict UTF-8 (also when only a
+truncated last character is broken); then charset-normalizer's best guess among the
+encodings news text is found in. Text whose decoded form is mostly control characters is
+binary, whatever decoded it.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from charset_normalizer import from_bytes
+
+from ..errors import BinaryInput, EmptyInput, UndecodableInput
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_ALLOWED_CONTROL = {"\t", "\n", "\r", "\f", "\v"}
+
+
+def _control_ratio(text: str) -> float:
+    sample = text[:65536]
+    if not sample:
+        return 0.0
+    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in _ALLOWED_CONTROL) or ch == "\ufffd")
+    return bad / len(sample)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Recognise BOM-less UTF-16: ASCII-range text has a zero in every other byte."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even, odd = data[0::2], data[1::2]
+    for zeros, enc in ((odd, "utf-16-le"), (even, "utf-16-be")):
+        if zeros.count(0) > 0.6 * len(zeros):
+            try:
+                return data.decode(enc)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def decode(data: bytes, *, source: str) -> tuple[str, str]:
+    """Return ``(text, encoding)`` for raw bytes, or raise an :class:`InputError`."""
+    if not data.strip():
+        raise EmptyInput("empty file: no text to read", source=source)
+    text: str | None = None
+    encoding = ""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                text, encoding = data.decode(enc), enc
+            except UnicodeDecodeError as e:
+                raise UndecodableInput(f"starts with a {enc} byte-order mark but is not valid {enc}: {e.reason}", source=source) from e
+            break
+    if text is None and b"\x00" in data[:4096]:
+        decoded = _utf16_without_bom(data)
+        if decoded is None:
+            raise BinaryInput("binary data (NUL bytes), not text", source=source)
+        text, encoding = decoded, "utf-16"
+    if text is None:
+        try:
+            text, encoding = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError as e:
+            if e.start >= len(data) - 3 and e.reason == "unexpected end of data":
+                # a file cut inside its last character: keep everything before it
+                text, encoding = data[: e.start].decode("utf-8"), "utf-8 (truncated)"
+    if text is None:
+        best = from_bytes(data[:1_000_000]).best()
+        if best is None or best.encoding is None:
+            raise UndecodableInput("no text encoding decodes this file (tried UTF-8, UTF-16, charset detection)", source=source)
+        encoding = best.encoding
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as e:
+            raise UndecodableInput(f"detected encoding {encoding} does not decode the whole file", source=source) from e
+    if _control_ratio(text) > 0.01:
+        raise BinaryInput(f"binary data, not text (decoded as {encoding}, mostly control characters)", source=source)
+    if not text.strip():
+        raise EmptyInput("only whitespace: no text to read", source=source)
+    return text, encoding

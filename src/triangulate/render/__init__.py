@@ -1,0 +1,1 @@
+"""Renderers: the dossier as JSON, CSV and a terminal summary."""

@@ -1,0 +1,54 @@
+"""The terminal summary of a dossier, laid out with rich to fit 100 columns."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ..model import Dossier
+
+
+def summary(dossier: Dossier, *, store: str | None = None) -> Group:
+    """Return a rich renderable summarising the dossier's documents and failures."""
+    docs = dossier.documents
+    removed = Counter(r.reason for d in docs for r in d.removed)
+    head = Text()
+    head.append(f"{len(docs)} documents", style="bold")
+    head.append(f" · {len(dossier.events)} events · {len(dossier.conflicts)} conflicts · {len(dossier.failures)} failed inputs")
+    if store:
+        head.append(f"\nstore: {store}", style="dim")
+    if dossier.run is not None:
+        head.append(f"\nthis run: {dossier.run.documents} read, {dossier.run.new} processed, {len(dossier.run.failures)} failed", style="dim")
+    if removed:
+        head.append("\nnoise removed: " + ", ".join(f"{k} {v}" for k, v in sorted(removed.items())), style="dim")
+    parts: list[Panel | Table] = [Panel(head, title="triangulate", expand=False)]
+    table = Table(title="Documents", show_lines=False, expand=False, title_justify="left")
+    table.add_column("title", max_width=40, overflow="ellipsis", no_wrap=True)
+    table.add_column("outlet", max_width=14, overflow="ellipsis", no_wrap=True)
+    table.add_column("author", max_width=14, overflow="ellipsis", no_wrap=True)
+    table.add_column("published", width=12, no_wrap=True)
+    table.add_column("origin", max_width=8, overflow="ellipsis", no_wrap=True)
+    table.add_column("chars", justify="right", width=6)
+    for d in docs:
+        published = d.published or "—"
+        if d.published_source == "inferred":
+            published += "*"
+        table.add_row(d.title or "(no title)", d.outlet or "—", d.author or "—", published, d.syndicated_from or "—", str(len(d.text)))
+    parts.append(table)
+    if dossier.failures:
+        fails = Table(title="Failed inputs", expand=False, title_justify="left")
+        fails.add_column("input", max_width=50, overflow="fold")
+        fails.add_column("reason", max_width=44, overflow="fold")
+        for f in dossier.failures:
+            fails.add_row(f.source, f"{f.reason} ({f.code})")
+        parts.append(fails)
+    return Group(*parts, Text("* inferred publication date", style="dim") if any(d.published_source == "inferred" for d in docs) else Text(""))
+
+
+def print_summary(dossier: Dossier, *, store: str | None = None, console: Console | None = None) -> None:
+    """Print the summary to the terminal."""
+    (console or Console(width=100)).print(summary(dossier, store=store))

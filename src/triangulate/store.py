@@ -1,0 +1,161 @@
+"""The store: one DuckDB file holding documents, stage outputs, failures and runs.
+
+All writes go through :class:`Store`, inside transactions, so that a run killed at any
+moment leaves the file consistent (DuckDB is ACID, with a write-ahead log) and the next run
+completes the work. Stage outputs are keyed by document id (a hash of the content) and the
+stage's version, so re-running on the same inputs recomputes nothing. DuckDB lets one
+process write a file at a time; a second writer gets :class:`StoreBusy` at once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+
+import duckdb
+
+from .errors import StoreBusy, StoreError
+from .model import Document, Failure
+
+SCHEMA_VERSION = "1"
+
+_DDL = (
+    "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    """CREATE TABLE IF NOT EXISTS documents (
+        id VARCHAR PRIMARY KEY, path VARCHAR NOT NULL, reader VARCHAR NOT NULL,
+        raw VARCHAR NOT NULL, clean_version VARCHAR NOT NULL, record JSON NOT NULL,
+        added_at TIMESTAMP NOT NULL)""",
+    "CREATE TABLE IF NOT EXISTS origins (origin VARCHAR NOT NULL, doc_id VARCHAR NOT NULL, PRIMARY KEY (origin, doc_id))",
+    """CREATE TABLE IF NOT EXISTS failures (
+        source VARCHAR PRIMARY KEY, code VARCHAR NOT NULL, reason VARCHAR NOT NULL,
+        stage VARCHAR NOT NULL, failed_at TIMESTAMP NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS runs (
+        id INTEGER PRIMARY KEY, started TIMESTAMP NOT NULL, finished TIMESTAMP,
+        inputs JSON NOT NULL, documents INTEGER, new_documents INTEGER, failures INTEGER, status VARCHAR NOT NULL)""",
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Store:
+    """A DuckDB store file; use as a context manager, write inside :meth:`transaction`."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        self.path = str(path)
+        self.read_only = read_only
+        if read_only and not Path(self.path).exists():
+            raise StoreError("no store here yet: run 'triangulate build' first", source=self.path)
+        if not read_only:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.IOException as e:
+            if "lock" in str(e).lower():
+                raise StoreBusy("another triangulate process is using this store; wait for it to finish", source=self.path) from e
+            raise StoreError(f"cannot open the store: {e}", source=self.path) from e
+        except duckdb.Error as e:
+            raise StoreError(f"cannot open the store (is it a DuckDB file?): {e}", source=self.path) from e
+        if not read_only:
+            with self.transaction():
+                for ddl in _DDL:
+                    self.con.execute(ddl)
+                self.con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.con.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Run the body's writes as one transaction: all of them land, or none."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    # -- reads -------------------------------------------------------------------------
+
+    def cached_version(self, doc_id: str) -> str | None:
+        """Return the clean version stored for a document, or None if it is not stored."""
+        row = self.con.execute("SELECT clean_version FROM documents WHERE id = ?", [doc_id]).fetchone()
+        return row[0] if row else None
+
+    def documents(self) -> list[Document]:
+        """Return every stored document, ordered by path then id."""
+        rows = self.con.execute("SELECT record FROM documents ORDER BY path, id").fetchall()
+        return [Document.from_dict(json.loads(r[0])) for r in rows]
+
+    def failures(self) -> list[Failure]:
+        """Return the inputs that failed and have not been read successfully since."""
+        rows = self.con.execute("SELECT source, reason, code, stage FROM failures ORDER BY source").fetchall()
+        return [Failure(*r) for r in rows]
+
+    def counts(self) -> dict[str, int]:
+        """Return row counts of the main tables."""
+        out = {}
+        for table in ("documents", "origins", "failures", "runs"):
+            row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608 - fixed names
+            out[table] = int(row[0]) if row else 0
+        return out
+
+    def runs(self, *, limit: int = 5) -> list[tuple[object, ...]]:
+        """Return the latest runs (id, started, finished, documents, new, failures, status)."""
+        return self.con.execute(
+            "SELECT id, started, finished, documents, new_documents, failures, status FROM runs ORDER BY id DESC LIMIT ?", [limit]
+        ).fetchall()
+
+    # -- writes (call inside a transaction) ----------------------------------------------
+
+    def put_document(self, doc: Document, *, version: str) -> None:
+        """Insert or replace a cleaned document, and clear any failure of its origin."""
+        record = json.dumps(doc.to_dict(), ensure_ascii=False)
+        self.con.execute(
+            "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [doc.id, doc.path, doc.reader, doc.raw, version, record, _now()],
+        )
+        self.put_origin(doc.path, doc.id)
+
+    def put_origin(self, origin: str, doc_id: str) -> None:
+        """Record that ``origin`` holds document ``doc_id``."""
+        self.con.execute("INSERT OR IGNORE INTO origins VALUES (?, ?)", [origin, doc_id])
+        self.con.execute("DELETE FROM failures WHERE source = ?", [origin])
+
+    def put_failure(self, failure: Failure) -> None:
+        """Record an input that failed (replacing an older failure of the same input)."""
+        self.con.execute(
+            "INSERT OR REPLACE INTO failures VALUES (?, ?, ?, ?, ?)",
+            [failure.source, failure.code, failure.reason, failure.stage, _now()],
+        )
+
+    def start_run(self, inputs: list[str]) -> int:
+        """Record the start of a run and return its id."""
+        row = self.con.execute("SELECT coalesce(max(id), 0) + 1 FROM runs").fetchone()
+        run_id = int(row[0]) if row else 1
+        with self.transaction():
+            self.con.execute(
+                "INSERT INTO runs (id, started, inputs, status) VALUES (?, ?, ?, 'running')", [run_id, _now(), json.dumps(inputs)]
+            )
+        return run_id
+
+    def finish_run(self, run_id: int, *, documents: int, new: int, failures: int) -> None:
+        """Record the end of a run."""
+        with self.transaction():
+            self.con.execute(
+                "UPDATE runs SET finished = ?, documents = ?, new_documents = ?, failures = ?, status = 'done' WHERE id = ?",
+                [_now(), documents, new, failures, run_id],
+            )
