@@ -21,6 +21,10 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+_LATIN_FAMILY = {
+    "cp1250", "cp1252", "cp1254", "cp1257", "latin_1", "iso8859_1", "iso8859_2", "iso8859_9",
+    "iso8859_15", "mac_roman", "mac_latin2", "cp850", "cp437",
+}
 _ALLOWED_CONTROL = {"\t", "\n", "\r", "\f", "\v"}
 
 
@@ -76,10 +80,21 @@ def decode(data: bytes, *, source: str) -> tuple[str, str]:
         if best is None or best.encoding is None:
             raise UndecodableInput("no text encoding decodes this file (tried UTF-8, UTF-16, charset detection)", source=source)
         encoding = best.encoding
+        if encoding.replace("-", "_").lower() in _LATIN_FAMILY:
+            # charset detection cannot tell the Western single-byte code pages apart on
+            # short texts; for English news, Windows-1252 is the one actually found
+            try:
+                return _checked(data.decode("cp1252"), "cp1252", source)
+            except UnicodeDecodeError:
+                pass
         try:
             text = data.decode(encoding)
         except (UnicodeDecodeError, LookupError) as e:
             raise UndecodableInput(f"detected encoding {encoding} does not decode the whole file", source=source) from e
+    return _checked(text, encoding, source)
+
+
+def _checked(text: str, encoding: str, source: str) -> tuple[str, str]:
     if _control_ratio(text) > 0.01:
         raise BinaryInput(f"binary data, not text (decoded as {encoding}, mostly control characters)", source=source)
     if not text.strip():

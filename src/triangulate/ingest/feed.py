@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import feedparser
-import trafilatura
+import lxml.html
+from lxml.etree import ParserError
 
 from ..errors import MalformedInput
 from ..model import Failure, RawDocument
@@ -20,7 +22,27 @@ def _entry_text(entry: feedparser.FeedParserDict) -> str:
         return ""
     if "<" not in html:
         return str(html).strip()
-    return (trafilatura.html2txt(html) or "").strip()
+    return fragment_text(str(html))
+
+
+_BLOCKS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section", "article"}
+
+
+def fragment_text(html: str) -> str:
+    """Return the text of an HTML fragment, one paragraph per block element, scripts dropped."""
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (ParserError, ValueError):
+        return ""
+    for bad in root.xpath(".//script|.//style|.//iframe|.//noscript"):
+        bad.drop_tree()
+    for el in root.iter():
+        if el.tag == "br":
+            el.tail = "\n" + (el.tail or "")
+        elif el.tag in _BLOCKS:
+            el.tail = "\n\n" + (el.tail or "")
+    text = re.sub(r"[ \t]+", " ", root.text_content())
+    return re.sub(r"\s*\n\s*\n\s*", "\n\n", text).strip()
 
 
 def _entry_date(entry: feedparser.FeedParserDict) -> str | None:
@@ -38,6 +60,8 @@ def read(data: bytes, *, path: str, options: Options) -> ReadResult:
     if not entries:
         why = parsed.get("bozo_exception")
         raise MalformedInput(f"not a readable RSS/Atom feed: {why or 'no entries'}", source=path)
+    if parsed.get("bozo") and parsed.get("bozo_exception") is not None:
+        yield Failure(path, f"malformed feed ({parsed['bozo_exception']}); {len(entries)} entries recovered", MalformedInput.code)
     outlet = parsed.get("feed", {}).get("title")
     for i, entry in enumerate(entries):
         text = _entry_text(entry)
