@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -75,24 +76,43 @@ def test_malformed_html_is_reported(write) -> None:
 
 
 def test_json_single_list_and_wrapped(write) -> None:
-    one = {"id": "a1", "title": "T", "text": BODY, "published": "2024-01-18", "source": {"name": "Wire"}, "author": "X Y", "url": "https://e/1"}
-    docs, fails = docs_of([
-        str(write("one.json", json.dumps(one))),
-        str(write("many.json", json.dumps([{"content": BODY + "1"}, {"body": BODY + "2"}]))),
-        str(write("wrapped.json", json.dumps({"articles": [{"text": BODY + "3"}]}))),
-    ])
+    one = {
+        "id": "a1",
+        "title": "T",
+        "text": BODY,
+        "published": "2024-01-18",
+        "source": {"name": "Wire"},
+        "author": "X Y",
+        "url": "https://e/1",
+    }
+    docs, fails = docs_of(
+        [
+            str(write("one.json", json.dumps(one))),
+            str(write("many.json", json.dumps([{"content": BODY + "1"}, {"body": BODY + "2"}]))),
+            str(write("wrapped.json", json.dumps({"articles": [{"text": BODY + "3"}]}))),
+        ]
+    )
     assert not fails
     assert len(docs) == 4
     first = docs[0]
-    assert (first.source_id, first.title, first.published, first.outlet, first.author, first.url) == ("a1", "T", "2024-01-18", "Wire", "X Y", "https://e/1")
+    assert (first.source_id, first.title, first.published, first.outlet, first.author, first.url) == (
+        "a1",
+        "T",
+        "2024-01-18",
+        "Wire",
+        "X Y",
+        "https://e/1",
+    )
     assert [d.origin.rsplit("/", 1)[-1] for d in docs] == ["one.json#0", "many.json#0", "many.json#1", "wrapped.json#0"]
 
 
 def test_json_wrong_types_and_invalid(write) -> None:
-    docs, fails = docs_of([
-        str(write("types.json", json.dumps([{"text": 42}, "just a string", {"title": "no text"}, {"text": BODY}]))),
-        str(write("bad.json", '{"text": "unterminated')),
-    ])
+    docs, fails = docs_of(
+        [
+            str(write("types.json", json.dumps([{"text": 42}, "just a string", {"title": "no text"}, {"text": BODY}]))),
+            str(write("bad.json", '{"text": "unterminated')),
+        ]
+    )
     assert len(docs) == 1
     reasons = {f.source.rsplit("/", 1)[-1]: f.reason for f in fails}
     assert reasons["types.json#0"] == "field 'text' is int, not text"
@@ -144,7 +164,11 @@ def test_symlink_loop_and_missing_paths(write, tmp_path: Path) -> None:
     items = list(discover([str(tmp_path / "d"), str(tmp_path / "missing.txt")]))
     fails = {Path(i.source).name: i.reason for i in items if isinstance(i, Failure)}
     assert [Path(i).name for i in items if isinstance(i, str)] == ["a.txt"]
-    assert fails == {"dangling.txt": "broken symbolic link", "loop": "symbolic link loop: directory already visited", "missing.txt": "no such file or directory"}
+    assert fails == {
+        "dangling.txt": "broken symbolic link",
+        "loop": "symbolic link loop: directory already visited",
+        "missing.txt": "no such file or directory",
+    }
 
 
 def test_size_limit(write) -> None:
@@ -155,13 +179,13 @@ def test_size_limit(write) -> None:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    pages = {
+    pages: ClassVar[dict[str, tuple[str, bytes]]] = {
         "/article.html": ("text/html; charset=utf-8", HTML.encode()),
         "/feed": ("application/rss+xml", RSS.encode()),
         "/story.txt": ("text/plain", BODY.encode()),
     }
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         if self.path == "/redirect":
             self.send_response(302)
             self.send_header("Location", "/story.txt")

@@ -47,7 +47,7 @@ def main(
 
 
 def _fail(e: TriangulateError) -> typer.Exit:
-    err.print(f"[red]error:[/red] {e}", highlight=False)
+    err.print(f"[red]error:[/red] {e}", highlight=False, soft_wrap=True)
     return typer.Exit(2 if isinstance(e, UsageError) else 1)
 
 
@@ -63,8 +63,13 @@ def build(
     try:
         opts = load_options(config=config, store=store, out=out)
         with Progress(
-            TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-            console=err, transient=True, disable=not (opts.progress and err.is_terminal),
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+            disable=not (opts.progress and err.is_terminal),
         ) as bar:
             task = bar.add_task("reading", total=None)
 
@@ -76,7 +81,7 @@ def build(
         raise _fail(e) from e
     assert dossier.run is not None
     for f in dossier.run.failures:
-        err.print(f"{f.source}: {f.reason}", highlight=False, markup=False)
+        err.print(f"{f.source}: {f.reason}", highlight=False, markup=False, soft_wrap=True)
     if not quiet:
         print_summary(dossier, store=opts.store)
         typer.echo(f"wrote {Path(opts.out) / 'dossier.json'} and {Path(opts.out) / 'documents.csv'}")

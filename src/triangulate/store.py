@@ -109,7 +109,7 @@ class Store:
         """Return row counts of the main tables."""
         out = {}
         for table in ("documents", "origins", "failures", "runs"):
-            row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608 - fixed names
+            row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
             out[table] = int(row[0]) if row else 0
         return out
 

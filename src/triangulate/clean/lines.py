@@ -68,7 +68,12 @@ def assemble(raw: str, lines: list[Line]) -> tuple[str, OffsetMap, list[Removal]
     for line in lines:
         if line.reason is not None:
             last = removals[-1] if removals else None
-            if last and last.reason == line.reason and last.detail == line.detail and _only_removed_between(lines, last.raw_end, line.start):
+            if (
+                last
+                and last.reason == line.reason
+                and last.detail == line.detail
+                and _only_removed_between(lines, last.raw_end, line.start)
+            ):
                 removals[-1] = Removal(last.raw_start, line.end, last.reason, last.detail, raw[last.raw_start : line.end])
             else:
                 removals.append(Removal(line.start, line.end, line.reason, line.detail, line.text))

@@ -78,7 +78,7 @@ def infobox(ctx: Context) -> None:
             nxt.remove("infobox", "structured fields kept apart from the prose")
             value = " ".join(_TAG.sub("; ", m.group(2)).split()).strip(" ,;*")
             value = re.sub(r"(;\s*)+", "; ", value).strip("; ")
-            value = re.sub(r"\s*\(\s*\)|\*+\s*|\s+(?=,)", "", value).strip(" ,;")
+            value = re.sub(r"\s*\(\s*\)|\*+\s*|\s+(?=[,;])", "", value).strip(" ,;")
             if value and value not in {"()", ","}:
                 ctx.meta.infobox[m.group(1).strip()] = value
         return
@@ -186,7 +186,7 @@ def reprint(ctx: Context) -> None:
         for p in ctx.p.reprint:
             m = p.fullmatch(line.text)
             if m:
-                src = re.sub(r"^(the)\s+", "", m.group("src").strip(" .,-–—"), flags=re.IGNORECASE)
+                src = re.sub(r"^the\s+", "", m.group("src").strip(" .,-–—"))  # "the BBC", not "The Conversation"
                 line.remove("reprint", f"reprint notice: first published by {src}")
                 if ctx.meta.syndicated_from is None and src:
                     ctx.meta.syndicated_from = src

@@ -67,7 +67,9 @@ def reader_for(path: str, data: bytes) -> Reader:
         if reader is None and head.lstrip()[:1] in ("{", "["):
             return READERS["json"]
     if reader is None:
-        raise UnsupportedInput(f"no reader for {suffix or 'files without an extension'} (known: {', '.join(sorted(_BY_EXTENSION))})", source=path)
+        raise UnsupportedInput(
+            f"no reader for {suffix or 'files without an extension'} (known: {', '.join(sorted(_BY_EXTENSION))})", source=path
+        )
     return reader
 
 

@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ..model import Failure, RawDocument
-from ..settings import Options
 
 ReadResult = Iterator[RawDocument | Failure]
 
@@ -38,10 +37,10 @@ def first_str(obj: dict[str, object], *keys: str) -> str | None:
 def looks_like_html(text: str) -> bool:
     """Tell whether a text is an HTML page rather than prose."""
     head = text.lstrip()[:1024].lower()
-    return head.startswith(("<!doctype html", "<html")) or ("<body" in head and "<" == head[:1])
+    return head.startswith(("<!doctype html", "<html")) or ("<body" in head and head[:1] == "<")
 
 
 def looks_like_feed(text: str) -> bool:
     """Tell whether a text is an RSS or Atom feed."""
     head = text.lstrip()[:2048].lower()
-    return head.startswith("<?xml") and ("<rss" in head or "<feed" in head or "<rdf:rdf" in head) or head.startswith(("<rss", "<feed"))
+    return (head.startswith("<?xml") and ("<rss" in head or "<feed" in head or "<rdf:rdf" in head)) or head.startswith(("<rss", "<feed"))

@@ -22,8 +22,19 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _LATIN_FAMILY = {
-    "cp1250", "cp1252", "cp1254", "cp1257", "latin_1", "iso8859_1", "iso8859_2", "iso8859_9",
-    "iso8859_15", "mac_roman", "mac_latin2", "cp850", "cp437",
+    "cp1250",
+    "cp1252",
+    "cp1254",
+    "cp1257",
+    "latin_1",
+    "iso8859_1",
+    "iso8859_2",
+    "iso8859_9",
+    "iso8859_15",
+    "mac_roman",
+    "mac_latin2",
+    "cp850",
+    "cp437",
 }
 _ALLOWED_CONTROL = {"\t", "\n", "\r", "\f", "\v"}
 

@@ -44,17 +44,19 @@ class HttpFetcher:
         limit = self.options.max_bytes
         headers = {"User-Agent": self.options.user_agent}
         try:
-            with httpx.Client(timeout=self.options.fetch_timeout, follow_redirects=True, headers=headers) as client:
-                with client.stream("GET", url) as response:
-                    if response.status_code >= 400:
-                        raise FetchError(f"HTTP {response.status_code} {response.reason_phrase}", source=url)
-                    chunks: list[bytes] = []
-                    size = 0
-                    for chunk in response.iter_bytes():
-                        size += len(chunk)
-                        if size > limit:
-                            raise InputTooLarge(f"response is over the {limit:,}-byte limit", source=url)
-                        chunks.append(chunk)
-                    return Fetched(str(response.url), b"".join(chunks), response.headers.get("content-type", ""))
+            with (
+                httpx.Client(timeout=self.options.fetch_timeout, follow_redirects=True, headers=headers) as client,
+                client.stream("GET", url) as response,
+            ):
+                if response.status_code >= 400:
+                    raise FetchError(f"HTTP {response.status_code} {response.reason_phrase}", source=url)
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > limit:
+                        raise InputTooLarge(f"response is over the {limit:,}-byte limit", source=url)
+                    chunks.append(chunk)
+                return Fetched(str(response.url), b"".join(chunks), response.headers.get("content-type", ""))
         except httpx.HTTPError as e:
             raise FetchError(f"cannot fetch: {e}", source=url) from e

@@ -30,8 +30,7 @@ def document_json(doc: Document) -> dict[str, Any]:
         "encoding": doc.encoding,
         "text": doc.text,
         "removed": [
-            {"raw_start": r.raw_start, "raw_end": r.raw_end, "reason": r.reason, "detail": r.detail, "text": r.text}
-            for r in doc.removed
+            {"raw_start": r.raw_start, "raw_end": r.raw_end, "reason": r.reason, "detail": r.detail, "text": r.text} for r in doc.removed
         ],
         "offsets": doc.offsets.to_json(),
         "infobox": doc.infobox,
@@ -53,8 +52,18 @@ def dossier_json(dossier: Dossier) -> dict[str, Any]:
 
 
 CSV_COLUMNS = (
-    "id", "path", "title", "outlet", "author", "published", "published_source",
-    "syndicated_from", "url", "chars", "removed", "removed_reasons",
+    "id",
+    "path",
+    "title",
+    "outlet",
+    "author",
+    "published",
+    "published_source",
+    "syndicated_from",
+    "url",
+    "chars",
+    "removed",
+    "removed_reasons",
 )
 
 
@@ -82,8 +91,22 @@ def write_outputs(dossier: Dossier, out: Path) -> list[Path]:
         w.writerow(CSV_COLUMNS)
         for d in dossier.documents:
             reasons = sorted({r.reason for r in d.removed})
-            w.writerow([d.id, d.path, d.title, d.outlet, d.author, d.published, d.published_source,
-                        d.syndicated_from, d.url, len(d.text), len(d.removed), ";".join(reasons)])
+            w.writerow(
+                [
+                    d.id,
+                    d.path,
+                    d.title,
+                    d.outlet,
+                    d.author,
+                    d.published,
+                    d.published_source,
+                    d.syndicated_from,
+                    d.url,
+                    len(d.text),
+                    len(d.removed),
+                    ";".join(reasons),
+                ]
+            )
 
     _atomic_write(csv_path, write_csv)
     return [json_path, csv_path]

@@ -22,7 +22,9 @@ def summary(dossier: Dossier, *, store: str | None = None) -> Group:
     if store:
         head.append(f"\nstore: {store}", style="dim")
     if dossier.run is not None:
-        head.append(f"\nthis run: {dossier.run.documents} read, {dossier.run.new} processed, {len(dossier.run.failures)} failed", style="dim")
+        head.append(
+            f"\nthis run: {dossier.run.documents} read, {dossier.run.new} processed, {len(dossier.run.failures)} failed", style="dim"
+        )
     if removed:
         head.append("\nnoise removed: " + ", ".join(f"{k} {v}" for k, v in sorted(removed.items())), style="dim")
     parts: list[Panel | Table] = [Panel(head, title="triangulate", expand=False)]
@@ -46,7 +48,9 @@ def summary(dossier: Dossier, *, store: str | None = None) -> Group:
         for f in dossier.failures:
             fails.add_row(f.source, f"{f.reason} ({f.code})")
         parts.append(fails)
-    return Group(*parts, Text("* inferred publication date", style="dim") if any(d.published_source == "inferred" for d in docs) else Text(""))
+    return Group(
+        *parts, Text("* inferred publication date", style="dim") if any(d.published_source == "inferred" for d in docs) else Text("")
+    )
 
 
 def print_summary(dossier: Dossier, *, store: str | None = None, console: Console | None = None) -> None:
