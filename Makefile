@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck unit clean
+.PHONY: setup demo test lint typecheck unit clean docs
 
 setup: $(STAMP)  ## create .venv and install triangulate with its dev extras and the pinned model
 
@@ -31,3 +31,6 @@ test: lint typecheck unit  ## ruff, mypy and the whole pytest suite
 
 clean:
 	rm -rf out .mypy_cache .ruff_cache .pytest_cache
+
+docs: setup  ## regenerate docs/cli.md from --help
+	$(BIN)/python tools/gen_cli_docs.py

@@ -102,7 +102,7 @@ def show(store: StoreOpt = None, config: ConfigOpt = None) -> None:
 def run() -> None:
     """Entry point of the console script."""
     try:
-        app()
+        app(prog_name="triangulate")
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)
