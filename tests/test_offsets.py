@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from conftest import raw
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import raw
 from triangulate.clean import clean
 from triangulate.model import OffsetMap
 

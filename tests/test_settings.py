@@ -4,8 +4,8 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
+from conftest import ROOT
 from triangulate.errors import UsageError
 from triangulate.settings import SETTINGS, Options, load_options
 
