@@ -29,11 +29,11 @@ def summary(dossier: Dossier, *, store: str | None = None) -> Group:
         head.append("\nnoise removed: " + ", ".join(f"{k} {v}" for k, v in sorted(removed.items())), style="dim")
     parts: list[Panel | Table] = [Panel(head, title="triangulate", expand=False)]
     table = Table(title="Documents", show_lines=False, expand=False, title_justify="left")
-    table.add_column("title", max_width=40, overflow="ellipsis", no_wrap=True)
-    table.add_column("outlet", max_width=14, overflow="ellipsis", no_wrap=True)
-    table.add_column("author", max_width=14, overflow="ellipsis", no_wrap=True)
-    table.add_column("published", width=12, no_wrap=True)
-    table.add_column("origin", max_width=8, overflow="ellipsis", no_wrap=True)
+    table.add_column("title", max_width=38)
+    table.add_column("outlet", max_width=12)
+    table.add_column("author", max_width=14)
+    table.add_column("published", width=11, no_wrap=True)
+    table.add_column("reprint of", max_width=10)
     table.add_column("chars", justify="right", width=6)
     for d in docs:
         published = d.published or "—"
