@@ -13,10 +13,11 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-from conftest import SAMPLE, SCHEMA
 from triangulate.api import build
 from triangulate.cli import app
 from triangulate.store import Store
+
+from conftest import SAMPLE, SCHEMA
 
 ARTICLE = "Pakistan said on Thursday that its strikes hit militant hideouts inside Iran, two days after an Iranian attack. "
 

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import raw
 from triangulate.clean import clean
 from triangulate.model import Document
+
+from conftest import raw
 
 LEAD = (
     "Pakistan launched retaliatory missile strikes into Iran on Thursday, two days after an Iranian attack on its territory. "

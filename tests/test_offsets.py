@@ -3,9 +3,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import raw
 from triangulate.clean import clean
 from triangulate.model import OffsetMap
+
+from conftest import raw
 
 LINES = st.sampled_from(
     [

@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
 from triangulate.errors import UsageError
 from triangulate.settings import SETTINGS, Options, load_options
+
+from conftest import ROOT
 
 
 def test_table_and_options_agree() -> None:
