@@ -6,6 +6,7 @@ Exit codes: 0 all inputs processed, 1 some inputs failed (or the run could not f
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -86,6 +87,46 @@ def build(
         print_summary(dossier, store=opts.store)
         typer.echo(f"wrote {Path(opts.out) / 'dossier.json'} and {Path(opts.out) / 'documents.csv'}")
     raise typer.Exit(1 if dossier.run.failures else 0)
+
+
+def _bounds(values: list[str] | None, flag: str) -> dict[str, float]:
+    out = {}
+    for item in values or []:
+        name, sep, value = item.partition("=")
+        try:
+            out[name.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep:
+            raise UsageError(f"{flag} takes name=value, got {item!r}")
+    return out
+
+
+@app.command("eval")
+def eval_(
+    target: Annotated[str, typer.Argument(help="A dossier.json, or a corpus path to build first.", show_default=False)],
+    gold: Annotated[Path, typer.Option("--gold", help="The reference annotation (JSON).", show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    minimum: Annotated[list[str] | None, typer.Option("--min", help="Floor name=value; exit 1 when missed.", show_default=False)] = None,
+    maximum: Annotated[list[str] | None, typer.Option("--max", help="Ceiling name=value for counts.", show_default=False)] = None,
+) -> None:
+    """Score a dossier against a reference annotation (see eval/gold/README.md)."""
+    from .eval import check_floors, evaluate
+    from .render.terminal import print_scores
+
+    try:
+        floors, ceilings = _bounds(minimum, "--min"), _bounds(maximum, "--max")
+        figures = evaluate(target, gold)
+    except TriangulateError as e:
+        raise _fail(e) from e
+    if as_json:
+        typer.echo(json.dumps({k: v.value for k, v in figures.items()}, indent=2))
+    else:
+        print_scores(figures)
+    missed = check_floors(figures, minimum=floors, maximum=ceilings)
+    for line in missed:
+        err.print(f"missed: {line}", highlight=False, soft_wrap=True)
+    raise typer.Exit(1 if missed else 0)
 
 
 @app.command()

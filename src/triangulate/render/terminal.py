@@ -9,6 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ..eval.score import Figure
 from ..model import Dossier
 
 
@@ -56,3 +57,17 @@ def summary(dossier: Dossier, *, store: str | None = None) -> Group:
 def print_summary(dossier: Dossier, *, store: str | None = None, console: Console | None = None) -> None:
     """Print the summary to the terminal."""
     (console or Console(width=100)).print(summary(dossier, store=store))
+
+
+def print_scores(figures: dict[str, Figure], *, console: Console | None = None) -> None:
+    """Print evaluation figures as a table: value and the counts behind it."""
+    table = Table(title="Evaluation", title_justify="left")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    table.add_column("counts", justify="right", style="dim")
+    for name, f in figures.items():
+        if f.higher:
+            table.add_row(name, f"{f.value:.3f}", f"{f.num}/{f.den}")
+        else:
+            table.add_row(name, f"{f.num}", "count, lower is better")
+    (console or Console(width=100)).print(table)
