@@ -65,19 +65,17 @@ def assemble(raw: str, lines: list[Line]) -> tuple[str, OffsetMap, list[Removal]
     removals: list[Removal] = []
     pos = 0
     prev_block: int | None = None
+    merge = False  # True right after a removed line: a run of removals with one reason merges
     for line in lines:
         if line.reason is not None:
             last = removals[-1] if removals else None
-            if (
-                last
-                and last.reason == line.reason
-                and last.detail == line.detail
-                and _only_removed_between(lines, last.raw_end, line.start)
-            ):
+            if merge and last and last.reason == line.reason and last.detail == line.detail:
                 removals[-1] = Removal(last.raw_start, line.end, last.reason, last.detail, raw[last.raw_start : line.end])
             else:
                 removals.append(Removal(line.start, line.end, line.reason, line.detail, line.text))
+            merge = True
             continue
+        merge = False
         ks = line.start if line.keep_start is None else line.keep_start
         ke = line.end if line.keep_end is None else line.keep_end
         if ks > line.start:
@@ -93,7 +91,3 @@ def assemble(raw: str, lines: list[Line]) -> tuple[str, OffsetMap, list[Removal]
         if ke < line.end:
             removals.append(Removal(ke, line.end, "markup", "heading markup", raw[ke : line.end]))
     return "".join(parts), OffsetMap(segments), removals
-
-
-def _only_removed_between(lines: list[Line], a: int, b: int) -> bool:
-    return not any(line.kept and a <= line.start < b for line in lines)
