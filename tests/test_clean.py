@@ -127,7 +127,7 @@ def test_wiki_title_headings_and_see_also() -> None:
 
 
 def test_infobox_becomes_fields() -> None:
-    text = f"= Clashes =\n\nInfobox\n- Date: 16 January – 18 January 2024, ()\n- Place: Border region\n- Units2: *\n- Commander1: A , B <hr> C\n\n{LEAD}"
+    text = f"= Clashes =\n\nInfobox\n- Date: 16 January – 18 January 2024, ()\n- Place: Border region\n- Units2: *\n- Commander1: A , B , <hr> C\n\n{LEAD}"
     doc = clean(raw(text))
     assert doc.infobox == {"Date": "16 January – 18 January 2024", "Place": "Border region", "Commander1": "A, B; C"}
     assert doc.text == LEAD

@@ -20,7 +20,7 @@ from .rules import RULES, Context, Meta
 __all__ = ["CLEAN_VERSION", "clean"]
 
 # Bump when cleaning output changes, so that stored results are recomputed.
-CLEAN_VERSION = "1"
+CLEAN_VERSION = "2"
 
 _PAGE_ELEMENTS = {"caption", "credit", "embed", "duplicate"}
 

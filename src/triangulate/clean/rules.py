@@ -79,6 +79,7 @@ def infobox(ctx: Context) -> None:
             value = " ".join(_TAG.sub("; ", m.group(2)).split()).strip(" ,;*")
             value = re.sub(r"(;\s*)+", "; ", value).strip("; ")
             value = re.sub(r"\s*\(\s*\)|\*+\s*|\s+(?=[,;])", "", value).strip(" ,;")
+            value = re.sub(r",\s*;", ";", value)
             if value and value not in {"()", ","}:
                 ctx.meta.infobox[m.group(1).strip()] = value
         return
