@@ -62,8 +62,7 @@ class OffsetMap:
         """Return the raw offset of a clean offset."""
         if not self.segments:
             return clean
-        starts = [s[0] for s in self.segments]
-        i = bisect.bisect_right(starts, clean) - 1
+        i = bisect.bisect_right(self.segments, clean, key=lambda s: s[0]) - 1
         if i < 0:
             return self.segments[0][1]
         cs, rs, n = self.segments[i]

@@ -36,25 +36,35 @@ class FoundDate:
     day: date
 
 
-@lru_cache(maxsize=4096)
-def parse_day(span: str) -> date | None:
-    """Parse one found date span to a calendar day (None when it names no valid day)."""
-    iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", span)
-    if iso:
-        try:
-            return date(int(iso[1]), int(iso[2]), int(iso[3]))
-        except ValueError:
-            return None
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def _iso_day(m: re.Match[str]) -> date | None:
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+def _dateparser_day(text: str) -> date | None:
+    """Hand a found date string to dateparser; only full dates (day, month, year) count."""
     import dateparser  # imported here: loading it costs a second and few runs need it
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         parsed = dateparser.parse(
-            span,
+            text,
             languages=["en"],
             settings={"REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False},
         )
     return parsed.date() if parsed else None
+
+
+@lru_cache(maxsize=4096)
+def parse_day(span: str) -> date | None:
+    """Parse one found date span to a calendar day (None when it names no valid day)."""
+    iso = _ISO.fullmatch(span)
+    return _iso_day(iso) if iso else _dateparser_day(span)
 
 
 def find_dates(text: str) -> list[FoundDate]:
@@ -70,18 +80,7 @@ def find_dates(text: str) -> list[FoundDate]:
 def normalise_published(value: str) -> str | None:
     """Turn a metadata date (ISO timestamp, RFC 822, free text) into an ISO date."""
     value = value.strip()
-    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", value)
-    if m:
-        try:
-            return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
-        except ValueError:
-            return None
+    iso = _ISO.match(value)
     found = find_dates(value)
-    if found:
-        return found[0].day.isoformat()
-    import dateparser
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        parsed = dateparser.parse(value, languages=["en"], settings={"REQUIRE_PARTS": ["day", "month", "year"]})
-    return parsed.date().isoformat() if parsed else None
+    day = _iso_day(iso) if iso else found[0].day if found else _dateparser_day(value)
+    return day.isoformat() if day else None
