@@ -19,8 +19,8 @@ demo: setup  ## build the dossier of the sample corpus into out/ and print the s
 	$(BIN)/triangulate build examples/iran-pakistan-2024 --out out/ --store out/triangulate.duckdb
 
 lint: setup
-	$(BIN)/ruff check src tests tools
-	$(BIN)/ruff format --check src tests tools
+	$(BIN)/ruff check src tests tools bench
+	$(BIN)/ruff format --check src tests tools bench
 
 typecheck: setup
 	$(BIN)/mypy

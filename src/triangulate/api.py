@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from .pipeline import run_document, version
 from .render.files import write_outputs
 from .settings import Options, load_options
 from .store import Store
+from .timeline import TimelineDate
+from .timeline import build_timeline as timeline
 
 ProgressCallback = Callable[[int, int, str], None]
 BATCH = 64  # documents per store transaction
@@ -42,18 +45,24 @@ def build(
         run_id = st.start_run(inputs)
         pending: list[Document | Failure | tuple[str, str]] = []
         for n, item in enumerate(items, start=1):
-            found = [item] if isinstance(item, Failure) else read_item(item, options=opts, fetcher=http)
+            t0 = time.perf_counter()
+            found = [item] if isinstance(item, Failure) else list(read_item(item, options=opts, fetcher=http))
+            stats.timed("ingest", time.perf_counter() - t0)
             for rec in found:
                 pending.append(_process(rec, st, stage_version, stats))
             if len(pending) >= BATCH:
-                _flush(st, pending, stage_version)
+                _flush(st, pending, stage_version, stats)
             if progress:
                 progress(n, len(items), item.source if isinstance(item, Failure) else item)
-        _flush(st, pending, stage_version)
+        _flush(st, pending, stage_version, stats)
         st.finish_run(run_id, documents=stats.documents, new=stats.new, failures=len(stats.failures))
+        t0 = time.perf_counter()
         dossier = Dossier(st.documents(), failures=st.failures(), run=stats)
+        stats.timed("load", time.perf_counter() - t0)
     if out is not None:
+        t0 = time.perf_counter()
         write_outputs(dossier, Path(out))
+        stats.timed("render", time.perf_counter() - t0)
     return dossier
 
 
@@ -62,21 +71,27 @@ def _process(rec: RawDocument | Failure, st: Store, stage_version: str, stats: R
         stats.failures.append(rec)
         return rec
     stats.documents += 1
-    if st.cached_version(rec.id) == stage_version:
+    t0 = time.perf_counter()
+    cached = st.cached_version(rec.id) == stage_version
+    stats.timed("cache", time.perf_counter() - t0)
+    if cached:
+        stats.ids.append(rec.id)
         return (rec.origin, rec.id)
     try:
-        doc = run_document(rec)
+        doc = run_document(rec, timings=stats.timings)
     except StageError as e:
         failure = Failure(rec.origin, e.message, e.code, e.stage or "pipeline")
         stats.failures.append(failure)
         return failure
     stats.new += 1
+    stats.ids.append(rec.id)
     return doc
 
 
-def _flush(st: Store, pending: list[Document | Failure | tuple[str, str]], stage_version: str) -> None:
+def _flush(st: Store, pending: list[Document | Failure | tuple[str, str]], stage_version: str, stats: RunStats) -> None:
     if not pending:
         return
+    t0 = time.perf_counter()
     with st.transaction():
         for rec in pending:
             if isinstance(rec, Document):
@@ -86,6 +101,30 @@ def _flush(st: Store, pending: list[Document | Failure | tuple[str, str]], stage
             else:
                 st.put_origin(*rec)
     pending.clear()
+    stats.timed("store", time.perf_counter() - t0)
+
+
+def build_timeline(
+    paths: Iterable[str | Path],
+    *,
+    dates: int,
+    sentences: int,
+    store: str | Path | None = None,
+    options: Options | None = None,
+    fetcher: Fetcher | None = None,
+    progress: ProgressCallback | None = None,
+) -> tuple[Dossier, list[TimelineDate]]:
+    """Build ``paths`` into the store and return the dossier and the timeline of these documents.
+
+    Only the documents read from ``paths`` make the timeline (the store may hold others); the
+    dossier's events about them, when there are any, rank the dates.
+    """
+    dossier = build(paths, store=store, options=options, fetcher=fetcher, progress=progress)
+    assert dossier.run is not None
+    wanted = set(dossier.run.ids)
+    docs = [d for d in dossier.documents if d.id in wanted]
+    events = [e for e in dossier.events if any(m.get("doc") in wanted for m in e.get("mentions", []))]
+    return dossier, timeline(docs, dates=dates, sentences=sentences, events=events)
 
 
 def open_dossier(store: str | Path) -> Dossier:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -16,11 +18,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from . import __version__
+from .api import ProgressCallback, open_dossier
 from .api import build as build_dossier
-from .api import open_dossier
 from .errors import TriangulateError, UsageError
-from .render.terminal import print_summary
-from .settings import load_options
+from .model import Dossier
+from .render.terminal import print_summary, print_timeline
+from .settings import Options, load_options
 
 app = typer.Typer(
     help="Turn news articles about a conflict into one source-attributed dossier.",
@@ -30,6 +33,7 @@ app = typer.Typer(
 )
 err = Console(stderr=True, width=100)
 
+PathsArg = Annotated[list[str], typer.Argument(help="Files, directories, URL lists or http(s) URLs to read.", show_default=False)]
 StoreOpt = Annotated[str | None, typer.Option("--store", help="DuckDB store file (setting 'store').", show_default=False)]
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Settings file (default: ./triangulate.toml).", show_default=False)]
 
@@ -52,9 +56,35 @@ def _fail(e: TriangulateError) -> typer.Exit:
     return typer.Exit(2 if isinstance(e, UsageError) else 1)
 
 
+@contextmanager
+def _reading(opts: Options) -> Iterator[ProgressCallback]:
+    """A progress bar on stderr (when it is a terminal and the setting allows), as a build callback."""
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not (opts.progress and err.is_terminal),
+    ) as bar:
+        task = bar.add_task("reading", total=None)
+
+        def tick(done: int, total: int, item: str) -> None:
+            bar.update(task, completed=done, total=total, description=f"reading {Path(item).name[:30]}")
+
+        yield tick
+
+
+def _print_failures(dossier: Dossier) -> None:
+    assert dossier.run is not None
+    for f in dossier.run.failures:
+        err.print(f"{f.source}: {f.reason}", highlight=False, markup=False, soft_wrap=True)
+
+
 @app.command()
 def build(
-    paths: Annotated[list[str], typer.Argument(help="Files, directories, URL lists or http(s) URLs to read.", show_default=False)],
+    paths: PathsArg,
     out: Annotated[str | None, typer.Option("--out", help="Output directory (setting 'out').", show_default=False)] = None,
     store: StoreOpt = None,
     config: ConfigOpt = None,
@@ -63,29 +93,49 @@ def build(
     """Ingest, clean and store articles; write DIR/dossier.json and DIR/documents.csv."""
     try:
         opts = load_options(config=config, store=store, out=out)
-        with Progress(
-            TextColumn("[progress.description]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=err,
-            transient=True,
-            disable=not (opts.progress and err.is_terminal),
-        ) as bar:
-            task = bar.add_task("reading", total=None)
-
-            def tick(done: int, total: int, item: str) -> None:
-                bar.update(task, completed=done, total=total, description=f"reading {Path(item).name[:30]}")
-
+        with _reading(opts) as tick:
             dossier = build_dossier(paths, options=opts, out=opts.out, progress=tick)
     except TriangulateError as e:
         raise _fail(e) from e
-    assert dossier.run is not None
-    for f in dossier.run.failures:
-        err.print(f"{f.source}: {f.reason}", highlight=False, markup=False, soft_wrap=True)
+    _print_failures(dossier)
     if not quiet:
         print_summary(dossier, store=opts.store)
         typer.echo(f"wrote {Path(opts.out) / 'dossier.json'} and {Path(opts.out) / 'documents.csv'}")
+    assert dossier.run is not None
+    raise typer.Exit(1 if dossier.run.failures else 0)
+
+
+@app.command()
+def timeline(
+    paths: PathsArg,
+    dates: Annotated[int, typer.Option("--dates", "-k", min=1, help="How many dates to choose.")] = 10,
+    sentences: Annotated[int, typer.Option("--sentences", "-n", min=1, help="Sentences per date.")] = 2,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the timeline as JSON to this file ('-': stdout).", show_default=False)
+    ] = None,
+    store: StoreOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Choose the K most important dates of the articles and N sentences saying what happened on each."""
+    from .api import build_timeline
+
+    try:
+        opts = load_options(config=config, store=store)
+        with _reading(opts) as tick:
+            dossier, entries = build_timeline(paths, dates=dates, sentences=sentences, options=opts, progress=tick)
+    except TriangulateError as e:
+        raise _fail(e) from e
+    _print_failures(dossier)
+    data = [e.to_dict() for e in entries]
+    if json_out is not None and str(json_out) == "-":
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        print_timeline(entries)
+        if json_out is not None:
+            json_out.parent.mkdir(parents=True, exist_ok=True)
+            json_out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            err.print(f"wrote {json_out}", highlight=False)
+    assert dossier.run is not None
     raise typer.Exit(1 if dossier.run.failures else 0)
 
 

@@ -177,11 +177,17 @@ class Failure:
 
 @dataclass(slots=True)
 class RunStats:
-    """What one run did: documents seen, newly processed, and this run's failures."""
+    """What one run did: documents seen, newly processed, failures, document ids, seconds per stage."""
 
     documents: int = 0
     new: int = 0
     failures: list[Failure] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def timed(self, name: str, seconds: float) -> None:
+        """Add ``seconds`` to the time spent in ``name``."""
+        self.timings[name] = self.timings.get(name, 0.0) + seconds
 
 
 @dataclass(slots=True)

