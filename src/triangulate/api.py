@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
+from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
-from .errors import StageError
 from .ingest import Fetcher, HttpFetcher, discover, read_item
 from .model import Document, Dossier, Failure, RawDocument, RunStats
-from .pipeline import run_document, version
+from .pipeline import version, work
 from .render.files import write_outputs
 from .settings import Options, load_options
 from .store import Store
@@ -43,18 +49,19 @@ def build(
     stage_version = version()
     with Store(opts.store) as st:
         run_id = st.start_run(inputs)
-        pending: list[Document | Failure | tuple[str, str]] = []
-        for n, item in enumerate(items, start=1):
-            t0 = time.perf_counter()
-            found = [item] if isinstance(item, Failure) else list(read_item(item, options=opts, fetcher=http))
-            stats.timed("ingest", time.perf_counter() - t0)
-            for rec in found:
-                pending.append(_process(rec, st, stage_version, stats))
-            if len(pending) >= BATCH:
-                _flush(st, pending, stage_version, stats)
-            if progress:
-                progress(n, len(items), item.source if isinstance(item, Failure) else item)
-        _flush(st, pending, stage_version, stats)
+        runner = _Runner(st, stage_version, stats, workers=opts.workers or os.cpu_count() or 1)
+        try:
+            for n, item in enumerate(items, start=1):
+                t0 = time.perf_counter()
+                found = [item] if isinstance(item, Failure) else list(read_item(item, options=opts, fetcher=http))
+                stats.timed("ingest", time.perf_counter() - t0)
+                for rec in found:
+                    runner.add(rec)
+                if progress:
+                    progress(n, len(items), item.source if isinstance(item, Failure) else item)
+            runner.finish()
+        finally:
+            runner.close()
         st.finish_run(run_id, documents=stats.documents, new=stats.new, failures=len(stats.failures))
         t0 = time.perf_counter()
         dossier = Dossier(st.documents(), failures=st.failures(), run=stats)
@@ -66,42 +73,109 @@ def build(
     return dossier
 
 
-def _process(rec: RawDocument | Failure, st: Store, stage_version: str, stats: RunStats) -> Document | Failure | tuple[str, str]:
-    if isinstance(rec, Failure):
-        stats.failures.append(rec)
-        return rec
-    stats.documents += 1
-    t0 = time.perf_counter()
-    cached = st.cached_version(rec.id) == stage_version
-    stats.timed("cache", time.perf_counter() - t0)
-    if cached:
-        stats.ids.append(rec.id)
-        return (rec.origin, rec.id)
-    try:
-        doc = run_document(rec, timings=stats.timings)
-    except StageError as e:
-        failure = Failure(rec.origin, e.message, e.code, e.stage or "pipeline")
-        stats.failures.append(failure)
-        return failure
-    stats.new += 1
-    stats.ids.append(rec.id)
-    return doc
+def _start_worker() -> None:
+    """Load the language model once, when a worker process starts."""
+    from .analyze import nlp
+
+    nlp()
 
 
-def _flush(st: Store, pending: list[Document | Failure | tuple[str, str]], stage_version: str, stats: RunStats) -> None:
-    if not pending:
-        return
-    t0 = time.perf_counter()
-    with st.transaction():
-        for rec in pending:
-            if isinstance(rec, Document):
-                st.put_document(rec, version=stage_version)
-            elif isinstance(rec, Failure):
-                st.put_failure(rec)
+class _Runner:
+    """Sends batches of new documents through the stages and their results to the store.
+
+    Small runs work in this process. From the first full batch on, batches go to a pool of
+    worker processes (one model each), so that every core is busy; if a worker dies, its
+    batch is redone here. Results are written one transaction per batch.
+    """
+
+    def __init__(self, st: Store, stage_version: str, stats: RunStats, *, workers: int) -> None:
+        self.st, self.stage_version, self.stats, self.workers = st, stage_version, stats, workers
+        self.todo: list[RawDocument] = []
+        self.pending: list[Document | Failure | tuple[str, str]] = []
+        self.pool: ProcessPoolExecutor | None = None
+        self.running: deque[tuple[Future[tuple[list[Document | Failure], dict[str, float]]], list[RawDocument]]] = deque()
+
+    def add(self, rec: RawDocument | Failure) -> None:
+        """Take one record: a failure is recorded, a stored document noted, a new one queued."""
+        if isinstance(rec, Failure):
+            self.stats.failures.append(rec)
+            self.pending.append(rec)
+            return
+        self.stats.documents += 1
+        t0 = time.perf_counter()
+        cached = self.st.cached_version(rec.id) == self.stage_version
+        self.stats.timed("cache", time.perf_counter() - t0)
+        if cached:
+            self.stats.ids.append(rec.id)
+            self.pending.append((rec.origin, rec.id))
+        else:
+            self.todo.append(rec)
+        if len(self.todo) >= BATCH:
+            self._dispatch(final=False)
+        if len(self.pending) >= BATCH:
+            self._flush()
+
+    def finish(self) -> None:
+        """Process what is left, wait for the workers and write everything."""
+        if self.todo:
+            self._dispatch(final=True)
+        while self.running:
+            self._collect(*self.running.popleft())
+        self._flush()
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+
+    def _dispatch(self, *, final: bool) -> None:
+        batch, self.todo = self.todo, []
+        if self.workers > 1 and (self.pool is not None or not final):
+            if self.pool is None:
+                self.pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"), initializer=_start_worker)
+            self.running.append((self.pool.submit(work, batch), batch))
+            while len(self.running) > self.workers:
+                self._collect(*self.running.popleft())
+        else:
+            self._accept(*work(batch))
+
+    def _collect(self, future: Future[tuple[list[Document | Failure], dict[str, float]]], batch: list[RawDocument]) -> None:
+        try:
+            results = future.result()
+        except BrokenProcessPool:  # a worker died (out of memory, a crash in native code): redo its batch here
+            self.close()
+            self.workers = 1
+            results = work(batch)
+        self._accept(*results)
+
+    def _accept(self, results: list[Document | Failure], timings: dict[str, float]) -> None:
+        for name, seconds in timings.items():
+            self.stats.timed(name, seconds)
+        for rec in results:
+            if isinstance(rec, Failure):
+                self.stats.failures.append(rec)
             else:
-                st.put_origin(*rec)
-    pending.clear()
-    stats.timed("store", time.perf_counter() - t0)
+                self.stats.new += 1
+                self.stats.ids.append(rec.id)
+            self.pending.append(rec)
+        if len(self.pending) >= BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self.pending:
+            return
+        t0 = time.perf_counter()
+        with self.st.transaction():
+            for rec in self.pending:
+                if isinstance(rec, Document):
+                    self.st.put_document(rec, version=self.stage_version)
+                elif isinstance(rec, Failure):
+                    self.st.put_failure(rec)
+                else:
+                    self.st.put_origin(*rec)
+        self.pending.clear()
+        self.stats.timed("store", time.perf_counter() - t0)
 
 
 def build_timeline(
@@ -125,6 +199,52 @@ def build_timeline(
     docs = [d for d in dossier.documents if d.id in wanted]
     events = [e for e in dossier.events if any(m.get("doc") in wanted for m in e.get("mentions", []))]
     return dossier, timeline(docs, dates=dates, sentences=sentences, events=events)
+
+
+def analyze(
+    paths: Iterable[str | Path],
+    *,
+    store: str | Path | None = None,
+    options: Options | None = None,
+    fetcher: Fetcher | None = None,
+    progress: ProgressCallback | None = None,
+) -> tuple[Dossier, list[Document]]:
+    """Build ``paths`` into the store and return the dossier and these documents, analysed, canonical names unified."""
+    from .analyze.entities import unify
+
+    dossier = build(paths, store=store, options=options, fetcher=fetcher, progress=progress)
+    assert dossier.run is not None
+    wanted = set(dossier.run.ids)
+    docs = [d for d in dossier.documents if d.id in wanted and d.analysis is not None]
+    unified = unify(d.analysis.entities for d in docs if d.analysis is not None)
+    out = []
+    for doc, entities in zip(docs, unified, strict=True):
+        assert doc.analysis is not None
+        out.append(replace(doc, analysis=replace(doc.analysis, entities=entities)))
+    return dossier, out
+
+
+def analysis_json(docs: Iterable[Document]) -> dict[str, Any]:
+    """The ``analyze --json`` output: each document's text and what the analysis found in it."""
+    out = []
+    for d in docs:
+        a = d.analysis.to_dict() if d.analysis is not None else {}
+        out.append(
+            {
+                "id": d.id,
+                "source_id": d.source_id,
+                "path": d.path,
+                "published": d.published,
+                "text": d.text,
+                "entities": a.get("entities", []),
+                "times": a.get("times", []),
+                "places": a.get("places", []),
+                "counts": a.get("counts", []),
+                "sentences": a.get("sentences", []),
+                "countries": a.get("countries", {}),
+            }
+        )
+    return {"documents": out}
 
 
 def open_dossier(store: str | Path) -> Dossier:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -22,7 +22,7 @@ from .api import ProgressCallback, open_dossier
 from .api import build as build_dossier
 from .errors import TriangulateError, UsageError
 from .model import Dossier
-from .render.terminal import print_summary, print_timeline
+from .render.terminal import print_analysis, print_summary, print_timeline
 from .settings import Options, load_options
 
 app = typer.Typer(
@@ -82,6 +82,18 @@ def _print_failures(dossier: Dossier) -> None:
         err.print(f"{f.source}: {f.reason}", highlight=False, markup=False, soft_wrap=True)
 
 
+def _emit(data: Any, json_out: Path | None, *, show: Callable[[], None]) -> None:
+    """JSON to stdout with ``--json -``; else the readable table, and the JSON file when asked."""
+    if json_out is not None and str(json_out) == "-":
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    show()
+    if json_out is not None:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        err.print(f"wrote {json_out}", highlight=False)
+
+
 @app.command()
 def build(
     paths: PathsArg,
@@ -101,6 +113,31 @@ def build(
     if not quiet:
         print_summary(dossier, store=opts.store)
         typer.echo(f"wrote {Path(opts.out) / 'dossier.json'} and {Path(opts.out) / 'documents.csv'}")
+    assert dossier.run is not None
+    raise typer.Exit(1 if dossier.run.failures else 0)
+
+
+@app.command()
+def analyze(
+    paths: PathsArg,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the analysis as JSON to this file ('-': stdout).", show_default=False)
+    ] = None,
+    store: StoreOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Find entities, times, places and counts in the articles, each with its span in the cleaned text."""
+    from .api import analysis_json
+    from .api import analyze as analyze_docs
+
+    try:
+        opts = load_options(config=config, store=store)
+        with _reading(opts) as tick:
+            dossier, docs = analyze_docs(paths, options=opts, progress=tick)
+    except TriangulateError as e:
+        raise _fail(e) from e
+    _print_failures(dossier)
+    _emit(analysis_json(docs), json_out, show=lambda: print_analysis(docs))
     assert dossier.run is not None
     raise typer.Exit(1 if dossier.run.failures else 0)
 
@@ -126,15 +163,7 @@ def timeline(
     except TriangulateError as e:
         raise _fail(e) from e
     _print_failures(dossier)
-    data = [e.to_dict() for e in entries]
-    if json_out is not None and str(json_out) == "-":
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
-    else:
-        print_timeline(entries)
-        if json_out is not None:
-            json_out.parent.mkdir(parents=True, exist_ok=True)
-            json_out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-            err.print(f"wrote {json_out}", highlight=False)
+    _emit([e.to_dict() for e in entries], json_out, show=lambda: print_timeline(entries))
     assert dossier.run is not None
     raise typer.Exit(1 if dossier.run.failures else 0)
 

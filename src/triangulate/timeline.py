@@ -95,12 +95,20 @@ def _day(value: str | None) -> date | None:
 
 
 def _sentences(documents: Sequence[Document]) -> list[list[_Sentence]]:
-    """Split each document into sentences and attach the days each sentence names."""
+    """Split each document into sentences and attach the days each sentence names.
+
+    Analysed documents bring their sentences and times; the others are split and read here.
+    """
+    todo = [d for d in documents if d.analysis is None]
+    split = dict(zip((d.id for d in todo), split_many(d.text for d in todo), strict=True))
     out = []
-    for doc, spans in zip(documents, split_many(d.text for d in documents), strict=True):
+    for doc in documents:
+        a = doc.analysis
+        spans = a.sentences if a is not None else split[doc.id]
+        times = a.times if a is not None else find_times(doc.text, published=_day(doc.published))
         sents = [_Sentence(doc, s, e, i) for i, (s, e) in enumerate(spans)]
         starts = [s.start for s in sents]
-        for t in find_times(doc.text, published=_day(doc.published)):
+        for t in times:
             if t.day is None:
                 continue
             i = _locate(starts, t.start)

