@@ -24,9 +24,15 @@ from importlib import resources
 __all__ = ["Lexicon", "Term", "key", "lexicon"]
 
 _PARTICLE = re.compile(r"\b(?:ul|al|el|ol|ud|ad|ed|ash|as|az|ar|an)\b")
+_APOSTROPHE = re.compile(r"['’‘`ʿʾ]")
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_ARTICLE = re.compile(r"^the\s+")
+_AND = re.compile(r"\b(?:va|wa|o)\b")
+_DOUBLE = re.compile(r"([a-z])\1+")
 _FOLD = str.maketrans({"o": "u", "e": "i", "q": "k"})
 
 
+@lru_cache(maxsize=1 << 16)
 def key(name: str) -> str:
     """A comparison key for names: case, diacritics, hyphens, articles and transliteration variants folded.
 
@@ -39,14 +45,14 @@ def key(name: str) -> str:
     """
     text = unicodedata.normalize("NFKD", name)
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    text = re.sub(r"['’‘`ʿʾ]", "", text)
-    text = re.sub(r"[^0-9a-z]+", " ", text)
-    text = re.sub(r"^the\s+", "", text.strip())
-    text = re.sub(r"\b(?:va|wa|o)\b", "and", text)  # Persian and Arabic "and" in province names
+    text = _APOSTROPHE.sub("", text)
+    text = _NON_ALNUM.sub(" ", text)
+    text = _ARTICLE.sub("", text.strip())
+    text = _AND.sub("and", text)  # Persian and Arabic "and" in province names
     text = _PARTICLE.sub(" ", text)
     text = text.replace("kh", "k").replace("ou", "u").replace("oo", "u").replace("ee", "i").translate(_FOLD)
-    text = re.sub(r"([a-z])\1+", r"\1", text)
-    return re.sub(r"\s+", "", text)
+    text = _DOUBLE.sub(r"\1", text)
+    return text.replace(" ", "")
 
 
 @dataclass(frozen=True, slots=True)
