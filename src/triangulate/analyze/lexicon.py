@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,36 +22,18 @@ from importlib import resources
 
 __all__ = ["Lexicon", "Term", "key", "lexicon"]
 
-_PARTICLE = re.compile(r"\b(?:ul|al|el|ol|ud|ad|ed|ash|as|az|ar|an)\b")
-_APOSTROPHE = re.compile(r"['’‘`ʿʾ]")
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
-_ARTICLE = re.compile(r"^the\s+")
-_AND = re.compile(r"\b(?:va|wa|o)\b")
-_DOUBLE = re.compile(r"([a-z])\1+")
-_FOLD = str.maketrans({"o": "u", "e": "i", "q": "k"})
-
 
 @lru_cache(maxsize=1 << 16)
 def key(name: str) -> str:
-    """A comparison key for names: case, diacritics, hyphens, articles and transliteration variants folded.
+    """A comparison key for names: the gazetteer's :func:`~.places.normalise`, without spaces.
 
-    Arabic and Persian names reach English in many spellings. Arabic writes three vowels,
-    which English renders as a/e, i/e/ee and u/o/ou/oo; the article appears as al-, ul-,
-    el-, ad-...; letters are doubled or not; kh and k, q and k alternate. The key drops the
-    article, maps o to u and e to i, collapses doubled letters and strips the rest of the
-    punctuation, so "Baluchestan", "Balochistan" and "Baluchistan" meet while different
-    consonants (Iran, Iraq) stay apart.
+    One set of folding rules serves both (diacritics, articles, Arabic and Persian vowel
+    spellings, doubled letters), so "Hizb ul-Mujahideen" and "Hizb al-Mujahideen", or "Baluchestan" and
+    "Balochistan", are one name to the entities and to the gazetteer alike.
     """
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    text = _APOSTROPHE.sub("", text)
-    text = _NON_ALNUM.sub(" ", text)
-    text = _ARTICLE.sub("", text.strip())
-    text = _AND.sub("and", text)  # Persian and Arabic "and" in province names
-    text = _PARTICLE.sub(" ", text)
-    text = text.replace("kh", "k").replace("ou", "u").replace("oo", "u").replace("ee", "i").translate(_FOLD)
-    text = _DOUBLE.sub(r"\1", text)
-    return text.replace(" ", "")
+    from .places import normalise
+
+    return normalise(name).replace(" ", "")
 
 
 @dataclass(frozen=True, slots=True)
