@@ -24,21 +24,21 @@ class Stage:
     """A named stage: its function, what it needs, what it adds, and its version.
 
     A ``batch`` stage takes and returns a list of documents (so that a model can batch
-    them); the others take and return one record.
+    them) and accepts ``timings=`` to report its parts; the others take and return one record.
     """
 
     name: str
-    run: Callable[[Any], Any]
+    run: Callable[..., Any]
     needs: tuple[str, ...]
     adds: tuple[str, ...]
     version: str
     batch: bool = False
 
 
-def _analyze(docs: list[Document]) -> list[Document]:
+def _analyze(docs: list[Document], *, timings: dict[str, float] | None = None) -> list[Document]:
     from .analyze import analyze_many
 
-    return analyze_many(docs)
+    return analyze_many(docs, timings=timings)
 
 
 STAGES: tuple[Stage, ...] = (
@@ -105,7 +105,7 @@ def run_batch(
         if stage.batch:
             batch = [records[i] for i in alive]
             try:
-                done = _guard(stage, "batch", partial(stage.run, batch), timings)
+                done = _guard(stage, "batch", partial(stage.run, batch, timings=timings), timings)
             except TriangulateError:  # find the culprit: run the batch one by one
                 done = None
             if done is not None:
