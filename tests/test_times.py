@@ -54,6 +54,9 @@ def one(text: str, published: date | None = THU) -> tuple[str, str | None, str |
         ("It happened earlier this week.", ("earlier this week", "2024-01-15", "2024-01-18", "week", "publication")),
         ("It happened last month.", ("last month", "2023-12-01", "2023-12-31", "month", "publication")),
         ("It happened last year.", ("last year", "2023-01-01", "2023-12-31", "year", "publication")),
+        ("Attacks rose over the past week.", ("past week", "2024-01-11", "2024-01-18", "week", "publication")),
+        ("Talks open later this month.", ("later this month", "2024-01-18", "2024-01-31", "month", "publication")),
+        ("Elections are due next year.", ("next year", "2025-01-01", "2025-12-31", "year", "publication")),
         # nothing to anchor on: kept, unresolved
         ("Two days later, talks began.", ("Two days later", None, None, None, "unresolved")),
     ],

@@ -258,32 +258,18 @@ class _Resolver:
         step = {"last": -1, "past": -1, "next": 1}.get(which, 0)
         if unit == "week":
             lo, hi = _week_interval(pub + timedelta(weeks=step))
-            if which == "past":
-                lo, hi = pub - timedelta(days=7), pub
-            elif which == "earlier this":
-                hi = pub
-            elif which == "later this":
-                lo = pub
-            return lo, hi, "week", "publication"
-        if unit == "month":
+        elif unit == "month":
             first = _shift(pub.replace(day=1), step, "month")
             lo, hi = _month_interval(first.year, first.month)
-            if which == "past":
-                lo, hi = _shift(pub, -1, "month"), pub
-            elif which == "earlier this":
-                hi = pub
-            elif which == "later this":
-                lo = pub
-            return lo, hi, "month", "publication"
-        year = pub.year + step
-        lo, hi = date(year, 1, 1), date(year, 12, 31)
-        if which == "past":
-            lo, hi = _shift(pub, -1, "year"), pub
+        else:
+            lo, hi = date(pub.year + step, 1, 1), date(pub.year + step, 12, 31)
+        if which == "past":  # "the past week": the seven days up to publication
+            lo, hi = _shift(pub, -1, unit), pub
         elif which == "earlier this":
             hi = pub
         elif which == "later this":
             lo = pub
-        return lo, hi, "year", "publication"
+        return lo, hi, unit, "publication"
 
     def _narrative(self, m: re.Match[str]) -> tuple[date, date, str, str] | None:
         base = self.narrative
