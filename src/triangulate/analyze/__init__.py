@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -20,7 +19,7 @@ from typing import Any
 from ..errors import StageError
 from ..model import Document
 from .counts import Count, find_counts
-from .entities import Entity, find_entities
+from .entities import Entity, countries_of, find_entities
 from .places import Place, find_places, gazetteer
 from .times import TimeMention, find_times
 from .version import ANALYZE_VERSION
@@ -90,13 +89,6 @@ def _published(doc: Document) -> date | None:
         return None
 
 
-def _countries(entities: Sequence[Entity]) -> dict[str, float]:
-    """The countries a document is about: those of its country, demonym and government names, by share."""
-    votes = Counter(e.country for e in entities if e.country and e.kind in ("country", "demonym", "capital", "government"))
-    total = sum(votes.values())
-    return {c: round(v / total, 4) for c, v in votes.most_common()} if total else {}
-
-
 def _sentences(text: str, parsed: Any) -> list[tuple[int, int]]:
     """The parser's sentences, whitespace trimmed, and split at line breaks (a paragraph ends a sentence)."""
     out = []
@@ -139,7 +131,7 @@ def _places_misread(text: str, entities: list[Entity], countries: dict[str, floa
 
 def _analysis(doc: Document, parsed: Any) -> Analysis:
     entities = find_entities(parsed)
-    countries = _countries(entities)
+    countries = countries_of(entities)
     entities = _places_misread(doc.text, entities, countries)
     place_spans = [(e.start, e.end) for e in entities if e.label in _PLACE_LABELS and not e.government]
     return Analysis(

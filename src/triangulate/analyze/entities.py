@@ -28,7 +28,7 @@ from typing import Any
 
 from .lexicon import Lexicon, Term, key, lexicon
 
-__all__ = ["Entity", "find_entities", "unify"]
+__all__ = ["Entity", "countries_of", "find_entities", "unify"]
 
 NER_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "NORP": "NORP", "FAC": "LOC"}
 _SUBJECT_DEPS = {"nsubj", "nsubjpass", "poss", "agent"}
@@ -181,6 +181,13 @@ def _document_countries(spans: Sequence[Any], lex: Lexicon) -> dict[str, float]:
             votes[best.country] += 1
     total = sum(votes.values())
     return {c: v / total for c, v in votes.items()} if total else {}
+
+
+def countries_of(entities: Sequence[Entity]) -> dict[str, float]:
+    """The countries a document is about: those of its country, demonym, capital and government names, by share."""
+    votes = Counter(e.country for e in entities if e.country and e.kind in ("country", "demonym", "capital", "government"))
+    total = sum(votes.values())
+    return {c: round(v / total, 4) for c, v in votes.most_common()} if total else {}
 
 
 def _entity(start: int, end: int, text: str, term: Term, *, government: bool) -> Entity:
