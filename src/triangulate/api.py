@@ -249,6 +249,7 @@ def analysis_json(docs: Iterable[Document]) -> dict[str, Any]:
                 "counts": a.get("counts", []),
                 "sentences": a.get("sentences", []),
                 "countries": a.get("countries", {}),
+                "events": a.get("events", []),
             }
         )
     return {"documents": out}

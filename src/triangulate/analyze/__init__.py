@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..errors import StageError
+from ..extract import EventMention, extract_events
 from ..model import Document
 from .counts import Count, find_counts
 from .entities import Entity, countries_of, find_entities
@@ -51,6 +52,7 @@ class Analysis:
     places: list[Place] = field(default_factory=list)
     counts: list[Count] = field(default_factory=list)
     countries: dict[str, float] = field(default_factory=dict)  # what the document is about, by share of mentions
+    events: list[EventMention] = field(default_factory=list)  # event mentions (triangulate.extract)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form."""
@@ -61,6 +63,7 @@ class Analysis:
             "places": [p.to_dict() for p in self.places],
             "counts": [c.to_dict() for c in self.counts],
             "countries": self.countries,
+            "events": [m.to_dict() for m in self.events],
         }
 
     @classmethod
@@ -73,6 +76,7 @@ class Analysis:
             places=[Place(**p) for p in d.get("places", [])],
             counts=[_count(c) for c in d.get("counts", [])],
             countries=dict(d.get("countries", {})),
+            events=[EventMention.from_dict(m) for m in d.get("events", [])],
         )
 
 
@@ -134,13 +138,18 @@ def _analysis(doc: Document, parsed: Any) -> Analysis:
     countries = countries_of(entities)
     entities = _places_misread(doc.text, entities, countries)
     place_spans = [(e.start, e.end) for e in entities if e.label in _PLACE_LABELS and not e.government]
+    times = find_times(doc.text, published=_published(doc))
+    places = find_places(doc.text, place_spans, countries=countries)
+    counts = find_counts(doc.text)
+    events = extract_events(parsed, entities=entities, places=places, times=times, counts=counts, published=_published(doc))
     return Analysis(
         sentences=_sentences(doc.text, parsed),
         entities=entities,
-        times=find_times(doc.text, published=_published(doc)),
-        places=find_places(doc.text, place_spans, countries=countries),
-        counts=find_counts(doc.text),
+        times=times,
+        places=places,
+        counts=counts,
         countries=countries,
+        events=events,
     )
 
 

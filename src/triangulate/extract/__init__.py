@@ -1,0 +1,463 @@
+"""Extract: event mentions from a parsed, analysed document, typed with PLOVER.
+
+Triggers come from the PLOVER lexicon (``data/plover.toml``: verbs, event nouns, phrases,
+support verbs, modes, as data with their sources); arguments come from the dependency
+parse and are resolved to the analysis layer's entities, places, times and counts:
+
+- ``actors``: the subject of an active trigger, the ``by``-agent of a passive one, the
+  possessor or demonym of an event noun ("Iran's strikes", "Pakistani airstrikes"), the
+  subject of a support verb ("Iran launched strikes"); conjuncts are followed.
+- ``targets``: the object of an active trigger, the subject of a passive one, the object
+  of "on"/"against" after a noun or verb.
+- ``location``: a place in the trigger's own phrase, else the sentence's place.
+- ``date``: a time expression in the sentence, else the day the narrative last named,
+  else the publication date (``date_source`` says which).
+- ``fatalities``/``injuries``: counts of people with a killed/injured predicate in the
+  sentence, or in the next one when that one reports no event of its own.
+- ``claimed_by``: the speaker of a reporting verb governing the trigger ("Iran said
+  ...", "Iranian media reported ...") or the object of "according to".
+- modality: ``negated``, ``future``/``hypothetical``, ``background`` (a date more than a
+  month before publication).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from ..analyze.counts import Count
+from ..analyze.entities import Entity
+from ..analyze.places import Place
+from ..analyze.times import TimeMention
+
+__all__ = ["EXTRACT_VERSION", "EventMention", "extract_events"]
+
+EXTRACT_VERSION = "1"
+# Which type a lemma listed under several types takes when the parse gives no other clue: the
+# material conflict types first, since that is what a conflict corpus reports most.
+_TYPE_ORDER = (
+    "ASSAULT",
+    "COERCE",
+    "SANCTION",
+    "MOBILIZE",
+    "THREATEN",
+    "PROTEST",
+    "ACCUSE",
+    "REJECT",
+    "REQUEST",
+    "RETREAT",
+    "AID",
+    "COOPERATE",
+    "CONCEDE",
+    "SUPPORT",
+    "CONSULT",
+    "AGREE",
+)
+_REPORTING = {"say", "tell", "report", "claim", "announce", "confirm", "state", "add", "allege", "insist", "reveal", "write", "quote"}
+_FUTURE_AUX = {"will", "shall", "'ll"}
+_HYPOTHETICAL_AUX = {"would", "could", "might", "may", "should"}
+_FUTURE_GOVERNORS = {"threaten", "plan", "vow", "warn", "intend", "promise", "pledge", "prepare", "aim", "seek", "want", "risk"}
+_OUTCOMES = {"kill", "wound", "injure"}
+_NOT_ACTORS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
+_VAGUE = {"people", "person", "one", "some", "others", "who", "which", "that", "it", "they", "what"}
+_KILLED = {"killed"}
+_INJURED = {"injured"}
+BACKGROUND_AFTER = timedelta(days=30)
+
+
+@dataclass(frozen=True, slots=True)
+class EventMention:
+    """One reported happening in one document, with its arguments, figures, source and modality."""
+
+    start: int  # the trigger's span
+    end: int
+    text: str
+    sentence: tuple[int, int]
+    type: str
+    mode: str | None
+    actors: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    location: dict[str, Any] | None = None
+    date_start: str | None = None
+    date_end: str | None = None
+    date_precision: str | None = None
+    date_source: str | None = None  # stated, narrative, publication
+    fatalities: dict[str, Any] | None = None
+    injuries: dict[str, Any] | None = None
+    claimed_by: str | None = None
+    negated: bool = False
+    future: bool = False
+    hypothetical: bool = False
+    background: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form."""
+        d = asdict(self)
+        d["sentence"] = list(self.sentence)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> EventMention:
+        """Rebuild a mention from :meth:`to_dict` output."""
+        d = dict(d)
+        d["sentence"] = tuple(d["sentence"])
+        return cls(**d)
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    verbs: dict[str, str]
+    nouns: dict[str, str]
+    support: frozenset[str]
+    fixes: dict[str, str]
+    modes: tuple[tuple[str, str, frozenset[str], bool], ...]  # type, mode, cue lemmas, weak
+    negation: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> _Lexicon:
+    """The PLOVER trigger lexicon, read once."""
+    data = tomllib.loads(resources.files(__package__).joinpath("data", "plover.toml").read_text(encoding="utf-8"))
+    verbs: dict[str, str] = {}
+    nouns: dict[str, str] = {}
+    for name in _TYPE_ORDER:  # the first type listed for a lemma wins
+        t = data["types"][name]
+        for lemma in t.get("verbs", []):
+            verbs.setdefault(lemma, name)
+        for lemma in t.get("nouns", []):
+            if " " not in lemma:
+                nouns.setdefault(lemma, name)
+    modes = tuple(
+        (m["type"], m["mode"], frozenset(c for c in m["cues"] if " " not in c), bool(m.get("weak"))) for m in data.get("modes", [])
+    )
+    return _Lexicon(
+        verbs=verbs,
+        nouns=nouns,
+        support=frozenset(v for v in data["support_verbs"]["lemmas"] if " " not in v),
+        fixes=dict(data["support_verbs"].get("lemma_fixes", {})),
+        modes=modes,
+        negation=frozenset({"not", "never", "n't", "no"}),
+    )
+
+
+def _lemma(tok: Any, lex: _Lexicon) -> str:
+    lemma = str(tok.lemma_).lower()
+    return lex.fixes.get(lemma, lemma)
+
+
+def _trigger(tok: Any, lex: _Lexicon) -> str | None:
+    lemma = _lemma(tok, lex)
+    if tok.pos_ == "VERB" and lemma in lex.verbs and lemma not in lex.support:
+        return lex.verbs[lemma]
+    if tok.pos_ in ("NOUN", "PROPN") and lemma in lex.nouns:
+        return lex.nouns[lemma]
+    return None
+
+
+class _Index:
+    """The analysis items of one document, found by character offset."""
+
+    def __init__(self, entities: Sequence[Entity], places: Sequence[Place]) -> None:
+        self.entities = sorted(entities, key=lambda e: e.start)
+        self.places = sorted(places, key=lambda p: p.start)
+
+    def entity(self, tok: Any) -> Entity | None:
+        """The entity covering a token, or one inside the token's noun phrase."""
+        for e in self.entities:
+            if e.start <= tok.idx < e.end:
+                return e
+        # else one among its modifiers ("Pakistani jets", "Pakistan's air force"), not in what follows it
+        left, right = tok.left_edge.idx, tok.idx + len(tok.text)
+        inside = [e for e in self.entities if left <= e.start and e.end <= right]
+        return inside[-1] if inside else None
+
+    def places_in(self, start: int, end: int) -> list[Place]:
+        return [p for p in self.places if start <= p.start and p.end <= end]
+
+
+def _name(e: Entity) -> str:
+    # a demonym or a capital stands for its state: "Iranian strikes", "Islamabad said"
+    if e.kind in ("demonym", "capital") and e.country:
+        from ..analyze.entities import _country_name  # the lexicon's country names
+        from ..analyze.lexicon import lexicon as names
+
+        return _country_name(e.country, names()) or e.canonical
+    return e.canonical
+
+
+def _with_conjuncts(tok: Any) -> list[Any]:
+    out = [tok]
+    for c in tok.conjuncts:
+        out.append(c)
+    return out
+
+
+def _args(tok: Any, idx: _Index) -> tuple[list[str], list[str]]:
+    """Actors and targets of a trigger, from its dependents (and its support verb's)."""
+    actors: list[Any] = []
+    targets: list[Any] = []
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+    for c in tok.children:
+        if c.dep_ == "nsubj":
+            actors.extend(_with_conjuncts(c))
+        elif c.dep_ == "nsubjpass":
+            targets.extend(_with_conjuncts(c))
+        elif c.dep_ == "agent":
+            actors.extend(g for p in c.children if p.dep_ == "pobj" for g in _with_conjuncts(p))
+        elif c.dep_ in ("dobj", "obj") and not passive:
+            targets.extend(_with_conjuncts(c))
+        elif c.dep_ == "poss" or (c.dep_ in ("amod", "compound") and tok.pos_ == "NOUN"):
+            actors.extend(_with_conjuncts(c))
+        elif c.dep_ == "prep" and c.lower_ in ("on", "against", "at", "into"):
+            targets.extend(g for p in c.children if p.dep_ == "pobj" for g in _with_conjuncts(p))
+        elif c.dep_ == "prep" and c.lower_ == "from" and lexicon().verbs.get(_lemma(tok, lexicon())) == "SANCTION":
+            targets.extend(g for p in c.children if p.dep_ == "pobj" for g in _with_conjuncts(p))  # "recalled its envoy from X"
+        elif c.dep_ == "prep" and c.lower_ == "by" and tok.pos_ == "NOUN":
+            actors.extend(g for p in c.children if p.dep_ == "pobj" for g in _with_conjuncts(p))
+    if lexicon().verbs.get(_lemma(tok, lexicon())) == "SANCTION":  # "recalled its ambassador from X": X is the target
+        for obj in (c for c in tok.children if c.dep_ in ("dobj", "obj")):
+            targets.extend(
+                g for p in obj.children if p.dep_ == "prep" and p.lower_ == "from" for q in p.children for g in _with_conjuncts(q)
+            )
+    if not actors and tok.dep_ in ("dobj", "obj") and _supported(tok.head):
+        actors.extend(_subjects(tok.head))  # "Iran launched strikes": the support verb's subject acts
+    if not actors and tok.pos_ == "VERB":  # "Iran struck and killed": the first conjunct's subject
+        actors.extend(_subjects(tok))
+    return _names(actors, idx), _names(targets, idx)
+
+
+def _supported(verb: Any) -> bool:
+    """Is this verb, or one it is coordinated with, a support verb ("launched", "carried out")?"""
+    lex = lexicon()
+    for _ in range(4):
+        if _lemma(verb, lex) in lex.support:
+            return True
+        if verb.dep_ != "conj":
+            return False
+        verb = verb.head
+    return False
+
+
+def _subjects(verb: Any) -> list[Any]:
+    """The subjects of a verb, or of the verb it is coordinated with."""
+    for _ in range(4):
+        subjects = [g for c in verb.children if c.dep_ == "nsubj" for g in _with_conjuncts(c)]
+        if subjects or verb.dep_ != "conj":
+            return subjects
+        verb = verb.head
+    return []
+
+
+def _names(tokens: list[Any], idx: _Index, *, generic: bool = True) -> list[str]:
+    """Canonical names of the entities these tokens stand for; a noun phrase with no entity ("government forces") as written.
+
+    Weapons are not participants ("warplanes and drones struck"), and when a named entity
+    takes part, unnamed phrases beside it ("its ambassador") are left out.
+    """
+    named = _named(tokens, idx)
+    if named or not generic:
+        return named
+    weapons = _weapon_lemmas()
+    out: list[str] = []
+    for t in tokens:
+        if t.pos_ in ("NOUN", "PROPN") and t.lower_ not in _VAGUE and t.ent_type_ not in _NOT_ACTORS and t.lemma_.lower() not in weapons:
+            mods = [m.text for m in t.lefts if m.dep_ in ("compound", "amod")]
+            name = " ".join([*mods, t.text])
+            if name not in out:
+                out.append(name)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _weapon_lemmas() -> frozenset[str]:
+    return frozenset(c for t, _m, cues, _w in lexicon().modes if t == "ASSAULT" for c in cues)
+
+
+def _named(tokens: list[Any], idx: _Index) -> list[str]:
+    out: list[str] = []
+    for t in tokens:
+        e = idx.entity(t)
+        if e is not None and e.label in ("PERSON", "ORG", "GPE", "NORP", "GROUP", "LOC"):
+            name = _name(e)
+            if name not in out:
+                out.append(name)
+    return out
+
+
+def _mode(tok: Any, sent: Any, type_: str, lex: _Lexicon) -> str | None:
+    own = {_lemma(t, lex) for t in tok.subtree} | {_lemma(tok, lex)}
+    around = {_lemma(t, lex) for t in sent}
+    for t, mode, cues, _weak in lex.modes:
+        if t == type_ and cues & own:
+            return mode
+    for t, mode, cues, weak in lex.modes:
+        if t == type_ and not weak and cues & around:
+            return mode
+    return None
+
+
+def _modality(tok: Any, lex: _Lexicon) -> tuple[bool, bool, bool]:
+    """negated, future, hypothetical: from the trigger's own auxiliaries and the verbs above it."""
+    negated = future = hypothetical = False
+    node = tok
+    for _ in range(4):
+        for c in node.children:
+            if c.dep_ == "neg" or (c.lower_ in lex.negation and c.dep_ in ("neg", "det")):
+                negated = True
+            if c.dep_ == "aux" and c.lower_ in _FUTURE_AUX:
+                future = True
+            if c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL_AUX:
+                hypothetical = True
+        if node.head.i == node.i:
+            break
+        node = node.head
+        if node.lemma_.lower() in _FUTURE_GOVERNORS:
+            future = True
+        if node.lemma_.lower() == "deny":
+            negated = True
+        if node.lemma_.lower() in _REPORTING:
+            break
+    return negated, future, hypothetical
+
+
+def _speaker(tok: Any, sent: Any, idx: _Index) -> str | None:
+    """Who the document says this comes from: the subject of a reporting verb above the trigger, or "according to X"."""
+    node = tok
+    while node.head.i != node.i:
+        node = node.head
+        if node.pos_ == "VERB" and node.lemma_.lower() in _REPORTING:
+            for c in node.children:
+                if c.dep_ in ("nsubj", "nsubjpass"):
+                    names = _names(_with_conjuncts(c), idx)
+                    if names:
+                        return names[0]
+                    return str(sent.doc[c.left_edge.i : c.right_edge.i + 1].text)
+    for t in sent:
+        if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to":
+            for p in t.doc[t.i + 1].children:
+                if p.dep_ == "pobj":
+                    names = _names([p], idx)
+                    return names[0] if names else t.doc[p.left_edge.i : p.right_edge.i + 1].text
+    # "X said" after the clause: a reporting verb that is the sentence root with the trigger in its ccomp
+    root = sent.root
+    if root.lemma_.lower() in _REPORTING and root.i != tok.i:
+        for c in root.children:
+            if c.dep_ == "nsubj":
+                names = _names(_with_conjuncts(c), idx)
+                return names[0] if names else sent.doc[c.left_edge.i : c.right_edge.i + 1].text
+    return None
+
+
+def _figure(counts: Sequence[Count], want: set[str]) -> dict[str, Any] | None:
+    for c in counts:
+        if c.predicate in want and c.is_people and c.value is not None and c.included_in is None:
+            return {
+                "value": c.value,
+                "low": c.low,
+                "high": c.high,
+                "qualifier": c.qualifier,
+                "start": c.start,
+                "end": c.end,
+                "quote": c.text,
+            }
+    return None
+
+
+def _continued(mention: EventMention, counts: Sequence[Count], speaker: str | None) -> EventMention:
+    """The previous mention with the figures a following sentence gives it, each figure with its own source."""
+    from dataclasses import replace
+
+    fatalities = _figure(counts, _KILLED)
+    injuries = _figure(counts, _INJURED)
+    for fig in (fatalities, injuries):
+        if fig is not None:
+            fig["claimed_by"] = speaker
+    return replace(mention, fatalities=fatalities or mention.fatalities, injuries=injuries or mention.injuries)
+
+
+def extract_events(
+    parsed: Any,
+    *,
+    entities: Sequence[Entity],
+    places: Sequence[Place],
+    times: Sequence[TimeMention],
+    counts: Sequence[Count],
+    published: date | None,
+) -> list[EventMention]:
+    """Return the event mentions of one parsed document, resolved against its analysis."""
+    lex = lexicon()
+    idx = _Index(entities, places)
+    days = sorted((t for t in times if t.date_start is not None), key=lambda t: t.start)
+    out: list[EventMention] = []
+    sents = list(parsed.sents)
+    for si, sent in enumerate(sents):
+        s0, s1 = sent.start_char, sent.end_char
+        found = []
+        for tok in sent:
+            type_ = _trigger(tok, lex)
+            if type_ is None:
+                continue
+            if tok.pos_ == "NOUN" and tok.head.pos_ == "NOUN" and tok.dep_ == "compound":
+                continue  # "strike aircraft": the head noun is what the phrase is about
+            found.append((tok, type_))
+        triggers = {t.i for t, _ in found}
+        for tok, type_ in found:
+            if _lemma(tok, lex) in _OUTCOMES and (
+                any(a.i in triggers for a in tok.ancestors)
+                or any(c.dep_ == "nsubj" and c.i in triggers for c in tok.children)
+                or (tok.dep_ in ("advcl", "xcomp", "conj") and any(t.i < tok.i and y == "ASSAULT" for t, y in found))
+            ):
+                continue  # "strikes ..., killing two": the outcome of the attack, not another one
+            actors, targets = _args(tok, idx)
+            if _lemma(tok, lex) in _OUTCOMES and not actors and out and out[-1].type == "ASSAULT" and len(found) == 1:
+                # "... struck back. Iranian media reported that seven had been killed": the same attack's toll
+                out[-1] = _continued(out[-1], [c for c in counts if s0 <= c.start < s1], _speaker(tok, sent, idx))
+                continue
+            negated, future, hypothetical = _modality(tok, lex)
+            own = idx.places_in(tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge)) or idx.places_in(s0, s1)
+            place = next((p for p in own if p.country and p.text not in actors), None)
+            stated = [t for t in days if s0 <= t.start < s1]
+            before = [t for t in days if t.start < s0 and t.precision == "day"]
+            source: str | None
+            if stated:
+                when, source = min(stated, key=lambda t: abs(t.start - tok.idx)), "stated"
+            elif before:
+                when, source = before[-1], "narrative"
+            else:
+                when, source = None, "publication" if published else None
+            start_day = when.date_start if when else published
+            end_day = when.date_end if when else published
+            sent_counts = [c for c in counts if s0 <= c.start < s1]
+            nxt = sents[si + 1] if si + 1 < len(sents) else None
+            if type_ == "ASSAULT" and nxt is not None and not any(_trigger(t, lex) == "ASSAULT" for t in nxt):
+                sent_counts += [c for c in counts if nxt.start_char <= c.start < nxt.end_char]
+            out.append(
+                EventMention(
+                    start=tok.idx,
+                    end=tok.idx + len(tok.text),
+                    text=tok.text,
+                    sentence=(s0, s1),
+                    type=type_,
+                    mode=_mode(tok, sent, type_, lex),
+                    actors=actors,
+                    targets=targets,
+                    location=place.to_dict() if place else None,
+                    date_start=start_day.isoformat() if start_day else None,
+                    date_end=end_day.isoformat() if end_day else None,
+                    date_precision=(when.precision if when else "day") if start_day else None,
+                    date_source=source,
+                    fatalities=_figure(sent_counts, _KILLED) if type_ == "ASSAULT" else None,
+                    injuries=_figure(sent_counts, _INJURED) if type_ == "ASSAULT" else None,
+                    claimed_by=_speaker(tok, sent, idx),
+                    negated=negated,
+                    future=future,
+                    hypothetical=hypothetical,
+                    background=bool(published and start_day and start_day < published - BACKGROUND_AFTER),
+                )
+            )
+    return out

@@ -1,0 +1,130 @@
+"""Event extraction: each construction on a hand-made sentence, with its exact expected output."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from triangulate.analyze import _analysis, nlp
+from triangulate.extract import extract_events, lexicon
+from triangulate.model import Document, OffsetMap
+
+PUB = "2024-01-18"  # a Thursday
+
+
+def events(text: str) -> list[dict[str, Any]]:
+    doc = Document(id="x", path="x", reader="text", raw=text, text=text, removed=[], offsets=OffsetMap([(0, 0, len(text))]), published=PUB)
+    parsed = nlp()(text)
+    a = _analysis(doc, parsed)
+    found = extract_events(parsed, entities=a.entities, places=a.places, times=a.times, counts=a.counts, published=date.fromisoformat(PUB))
+    out = []
+    for m in found:
+        assert text[m.start : m.end] == m.text
+        d = m.to_dict()
+        out.append(
+            {k: d[k] for k in ("text", "type", "mode", "actors", "targets", "date_start", "date_source", "claimed_by")}
+            | {
+                "place": (d["location"] or {}).get("country"),
+                "killed": (d["fatalities"] or {}).get("value"),
+                "flags": [f for f in ("negated", "future", "hypothetical", "background") if d[f]],
+            }
+        )
+    return out
+
+
+def test_active_with_demonym_actor_place_date_and_speaker() -> None:
+    assert events("Pakistani jets struck militant hideouts in Iran on Thursday, the army said.") == [
+        {
+            "text": "struck",
+            "type": "ASSAULT",
+            "mode": None,
+            "actors": ["Pakistan"],
+            "targets": ["militant hideouts"],
+            "date_start": "2024-01-18",
+            "date_source": "stated",
+            "claimed_by": "army",
+            "place": "IR",
+            "killed": None,
+            "flags": [],
+        }
+    ]
+
+
+def test_passive_with_agent_and_mode() -> None:
+    (e,) = events("The village was shelled by government forces on Monday.")
+    assert (e["type"], e["mode"], e["actors"], e["targets"], e["date_start"]) == (
+        "ASSAULT",
+        "heavy-weapons",
+        ["government forces"],
+        ["village"],
+        "2024-01-15",
+    )
+
+
+def test_nominal_possessive_with_toll_and_according_to() -> None:
+    (e,) = events("Iran's strikes on Pakistan on 16 January 2024 killed two children, according to Pakistan's foreign ministry.")
+    assert (e["text"], e["actors"], e["targets"], e["date_start"], e["killed"], e["claimed_by"]) == (
+        "strikes",
+        ["Iran"],
+        ["Pakistan"],
+        "2024-01-16",
+        2,
+        "Pakistan",
+    )
+
+
+def test_support_verb_gives_the_actor_and_the_outcome_verb_is_not_a_second_event() -> None:
+    (e,) = events("Iran launched missile and drone strikes in Balochistan on Tuesday, killing two children, Pakistan said.")
+    assert (e["text"], e["mode"], e["actors"], e["date_start"], e["killed"], e["claimed_by"]) == (
+        "strikes",
+        "drone",
+        ["Iran"],
+        "2024-01-16",
+        2,
+        "Pakistan",
+    )
+
+
+def test_coordinated_actors_and_targets() -> None:
+    (e,) = events("Israeli warplanes and drones struck Gaza and Lebanon.")
+    assert (e["mode"], e["actors"], e["targets"], e["date_source"]) == ("aerial", ["Israel"], ["Gaza", "Lebanon"], "publication")
+    (e,) = events("Iran and Pakistan agreed to de-escalate on Friday.")
+    assert (e["type"], e["actors"], e["date_start"]) == ("AGREE", ["Iran", "Pakistan"], "2024-01-12")
+
+
+def test_a_toll_in_the_next_sentence_belongs_to_the_attack_with_its_own_source() -> None:
+    text = "Pakistan struck back on Thursday. Iranian media reported that three women and four children had been killed."
+    doc = Document(id="x", path="x", reader="text", raw=text, text=text, removed=[], offsets=OffsetMap([(0, 0, len(text))]), published=PUB)
+    parsed = nlp()(text)
+    a = _analysis(doc, parsed)
+    (m,) = extract_events(parsed, entities=a.entities, places=a.places, times=a.times, counts=a.counts, published=date(2024, 1, 18))
+    assert m.fatalities is not None
+    assert (m.text, m.fatalities["value"], m.fatalities["quote"], m.fatalities["claimed_by"], m.claimed_by) == (
+        "struck",
+        7,
+        "three women and four children",
+        "Iran",
+        None,
+    )
+
+
+def test_negation_future_and_background() -> None:
+    assert [e["flags"] for e in events("Iran has not attacked Pakistan.")] == [["negated"]]
+    denied = events("Iran denied carrying out the attack.")
+    assert [(e["type"], e["flags"]) for e in denied] == [("REJECT", []), ("ASSAULT", ["negated"])]
+    threat = events("Tehran will respond to any attack, officials warned.")
+    assert [(e["type"], e["flags"]) for e in threat] == [("ASSAULT", ["future"]), ("THREATEN", [])]
+    (old,) = events("In 2019, a bombing in Zahedan killed 27 guards.")
+    assert (old["mode"], old["date_start"], old["killed"], old["flags"]) == ("explosives", "2019-01-01", 27, ["background"])
+
+
+def test_a_diplomatic_sanction() -> None:
+    (e,) = events("Pakistan recalled its ambassador from Tehran on Wednesday.")
+    assert (e["type"], e["actors"], e["targets"], e["date_start"]) == ("SANCTION", ["Pakistan"], ["Iran"], "2024-01-17")
+
+
+@pytest.mark.parametrize("lemma", ["strike", "attack", "bomb", "shell"])
+def test_triggers_come_from_the_lexicon(lemma: str) -> None:
+    assert lexicon().verbs[lemma] == "ASSAULT"
