@@ -39,7 +39,11 @@ def by_file(dossier: dict) -> dict[str, dict]:
 
 def test_sample_dossier_validates_against_the_contract(sample_dossier: dict) -> None:
     jsonschema.validate(sample_dossier, json.loads(SCHEMA.read_text(encoding="utf-8")))
-    assert sample_dossier["events"] == [] and sample_dossier["conflicts"] == [] and sample_dossier["sources"] == []
+    assert sample_dossier["events"] and sample_dossier["conflicts"] == [] and sample_dossier["sources"] == []
+    texts = {d["id"]: d["text"] for d in sample_dossier["documents"]}
+    for event in sample_dossier["events"]:  # every event is traceable to the text that reports it
+        for span in [*event["mentions"], event["sentence"]]:
+            assert texts[span["doc"]][span["start"] : span["end"]] == span["quote"], event["id"]
 
 
 def test_sample_metadata_agrees_with_the_reference(sample_dossier: dict, gold: dict) -> None:

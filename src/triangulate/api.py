@@ -13,6 +13,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
+from .extract.events import mention_events
 from .ingest import Fetcher, HttpFetcher, discover, read_item
 from .model import Document, Dossier, Failure, RawDocument, RunStats
 from .pipeline import version, work
@@ -64,7 +65,8 @@ def build(
             runner.close()
         st.finish_run(run_id, documents=stats.documents, new=stats.new, failures=len(stats.failures))
         t0 = time.perf_counter()
-        dossier = Dossier(st.documents(), failures=st.failures(), run=stats)
+        docs = st.documents()
+        dossier = Dossier(docs, failures=st.failures(), events=mention_events(docs), run=stats)
         stats.timed("load", time.perf_counter() - t0)
     if out is not None:
         t0 = time.perf_counter()
@@ -258,4 +260,5 @@ def analysis_json(docs: Iterable[Document]) -> dict[str, Any]:
 def open_dossier(store: str | Path) -> Dossier:
     """Return the dossier of what a store holds, without running anything."""
     with Store(store, read_only=True) as st:
-        return Dossier(st.documents(), failures=st.failures())
+        docs = st.documents()
+        return Dossier(docs, failures=st.failures(), events=mention_events(docs))

@@ -28,12 +28,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..analyze.counts import Count
-from ..analyze.entities import Entity
-from ..analyze.places import Place
-from ..analyze.times import TimeMention
+if TYPE_CHECKING:  # the analysis package imports this one: its types are only annotations here
+    from ..analyze.counts import Count
+    from ..analyze.entities import Entity
+    from ..analyze.places import Place
+    from ..analyze.times import TimeMention
 
 __all__ = ["EXTRACT_VERSION", "EventMention", "extract_events"]
 
@@ -406,6 +407,8 @@ def extract_events(
                 continue  # "strike aircraft": the head noun is what the phrase is about
             found.append((tok, type_))
         triggers = {t.i for t, _ in found}
+        # places inside a subject describe who acts ("Hezbollah in Lebanon"), not where the event is
+        subjects = [(t.left_edge.idx, t.right_edge.idx + len(t.right_edge)) for t in sent if t.dep_ == "nsubj"]
         for tok, type_ in found:
             if _lemma(tok, lex) in _OUTCOMES and (
                 any(a.i in triggers for a in tok.ancestors)
@@ -419,7 +422,9 @@ def extract_events(
                 out[-1] = _continued(out[-1], [c for c in counts if s0 <= c.start < s1], _speaker(tok, sent, idx))
                 continue
             negated, future, hypothetical = _modality(tok, lex)
-            own = idx.places_in(tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge)) or idx.places_in(s0, s1)
+            own = idx.places_in(tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge)) or [
+                p for p in idx.places_in(s0, s1) if not any(a <= p.start < b for a, b in subjects)
+            ]
             place = next((p for p in own if p.country and p.text not in actors), None)
             stated = [t for t in days if s0 <= t.start < s1]
             before = [t for t in days if t.start < s0 and t.precision == "day"]
