@@ -128,3 +128,20 @@ def test_a_diplomatic_sanction() -> None:
 @pytest.mark.parametrize("lemma", ["strike", "attack", "bomb", "shell"])
 def test_triggers_come_from_the_lexicon(lemma: str) -> None:
     assert lexicon().verbs[lemma] == "ASSAULT"
+
+
+def test_a_section_heading_ends_the_narrative_day() -> None:
+    text = "Talks were held on 3 March 2020.\n\nLater developments\n\nGunmen attacked a checkpoint near the border."
+    doc = Document(id="x", path="x", reader="text", raw=text, text=text, removed=[], offsets=OffsetMap([(0, 0, len(text))]), published=None)
+    parsed = nlp()(text)
+    a = _analysis(doc, parsed)
+    found = extract_events(parsed, entities=a.entities, places=a.places, times=a.times, counts=a.counts, published=None)
+    attack = [m for m in found if m.type == "ASSAULT"]
+    assert [(m.text, m.date_start, m.date_source) for m in attack] == [("attacked", None, None)]
+    # without the heading, the narrative's day carries over
+    text = "Talks were held on 3 March 2020. Gunmen attacked a checkpoint near the border."
+    doc = Document(id="x", path="x", reader="text", raw=text, text=text, removed=[], offsets=OffsetMap([(0, 0, len(text))]), published=None)
+    parsed = nlp()(text)
+    a = _analysis(doc, parsed)
+    found = extract_events(parsed, entities=a.entities, places=a.places, times=a.times, counts=a.counts, published=None)
+    assert [(m.date_start, m.date_source) for m in found if m.type == "ASSAULT"] == [("2020-03-03", "narrative")]

@@ -125,3 +125,11 @@ def test_to_dict_is_json_ready() -> None:
         "precision": "week",
         "anchor": "publication",
     }
+
+
+def test_without_publication_a_yearless_date_takes_the_year_last_stated() -> None:
+    found = find_times("The war began on 3 March 2020. On 19 April, talks opened.", published=None)
+    assert [(t.text, t.date_start, t.anchor) for t in found] == [
+        ("3 March 2020", date(2020, 3, 3), "absolute"),
+        ("19 April", date(2020, 4, 19), "narrative"),
+    ]

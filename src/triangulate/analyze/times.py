@@ -170,6 +170,7 @@ class _Resolver:
         self.text = text
         self.published = published
         self.narrative: date | None = None
+        self.year: int | None = None  # of the last full date stated
 
     def mention(self, m: re.Match[str], kind: str) -> TimeMention:
         start, end, quote = m.start(), m.end(), m.group(0)
@@ -179,6 +180,8 @@ class _Resolver:
         lo, hi, precision, anchor = resolved
         if precision == "day" and anchor != "publication-deictic":
             self.narrative = lo
+        if anchor == "absolute" and precision in ("day", "month"):
+            self.year = lo.year
         return TimeMention(start, end, quote, lo, hi, precision, anchor.removesuffix("-deictic"))
 
     # each resolver returns (start, end, precision, anchor) or None
@@ -188,9 +191,13 @@ class _Resolver:
         return (day, day, "day", "absolute") if day else None
 
     def _month_day(self, m: re.Match[str]) -> tuple[date, date, str, str] | None:
-        if self.published is None:
-            return None
         quote = re.sub(r"\s+", " ", m.group(0))
+        if self.published is None:
+            # no publication date (an encyclopedia entry): the year of the date the narrative last stated
+            if self.year is None:
+                return None
+            day = parse_day(f"{quote} {self.year}")
+            return (day, day, "day", "narrative") if day else None
         day = parse_day(f"{quote} {self.published.year}")
         if day is None:
             return None

@@ -22,6 +22,7 @@ parse and are resolved to the analysis layer's entities, places, times and count
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -69,6 +70,8 @@ _VAGUE = {"people", "person", "one", "some", "others", "who", "which", "that", "
 _KILLED = {"killed"}
 _INJURED = {"injured"}
 BACKGROUND_AFTER = timedelta(days=30)
+# A heading: a short paragraph of its own that does not end like a sentence.
+_HEADING = re.compile(r"(?:^|\n\n)(?=[^\n]{1,80}(?:\n\n|$))(?:\S+[ \t]+){0,8}\S*[^.!?:;,\"”’'\s](?=\n\n|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -396,6 +399,7 @@ def extract_events(
     days = sorted((t for t in times if t.date_start is not None), key=lambda t: t.start)
     out: list[EventMention] = []
     sents = list(parsed.sents)
+    headings = [m.start() for m in _HEADING.finditer(parsed.text)]
     for si, sent in enumerate(sents):
         s0, s1 = sent.start_char, sent.end_char
         found = []
@@ -422,12 +426,15 @@ def extract_events(
                 out[-1] = _continued(out[-1], [c for c in counts if s0 <= c.start < s1], _speaker(tok, sent, idx))
                 continue
             negated, future, hypothetical = _modality(tok, lex)
-            own = idx.places_in(tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge)) or [
-                p for p in idx.places_in(s0, s1) if not any(a <= p.start < b for a, b in subjects)
+            own = [
+                p
+                for p in (idx.places_in(tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge)) or idx.places_in(s0, s1))
+                if not any(a <= p.start < b for a, b in subjects)
             ]
             place = next((p for p in own if p.country and p.text not in actors), None)
             stated = [t for t in days if s0 <= t.start < s1]
-            before = [t for t in days if t.start < s0 and t.precision == "day"]
+            # the narrative's day carries over until a section heading starts another part of the story
+            before = [t for t in days if t.start < s0 and t.precision == "day" and not any(t.end <= h < tok.idx for h in headings)]
             source: str | None
             if stated:
                 when, source = min(stated, key=lambda t: abs(t.start - tok.idx)), "stated"
