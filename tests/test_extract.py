@@ -145,3 +145,14 @@ def test_a_section_heading_ends_the_narrative_day() -> None:
     a = _analysis(doc, parsed)
     found = extract_events(parsed, entities=a.entities, places=a.places, times=a.times, counts=a.counts, published=None)
     assert [(m.date_start, m.date_source) for m in found if m.type == "ASSAULT"] == [("2020-03-03", "narrative")]
+
+
+def test_a_pronoun_takes_the_nearest_fitting_name() -> None:
+    (e,) = events("Hamas said it had fired rockets at Israel.")
+    assert (e["type"], e["mode"], e["actors"], e["targets"], e["claimed_by"]) == (
+        "ASSAULT",
+        "heavy-weapons",
+        ["Hamas"],
+        ["Israel"],
+        "Hamas",
+    )

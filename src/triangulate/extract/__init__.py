@@ -180,6 +180,19 @@ class _Index:
         inside = [e for e in self.entities if left <= e.start and e.end <= right]
         return inside[-1] if inside else None
 
+    def antecedent(self, tok: Any) -> Entity | None:
+        """What a pronoun most likely refers to: the nearest name before it of a fitting kind.
+
+        A deliberately simple rule (no coreference model ships with spaCy's small pipeline):
+        "he"/"she" take the last person, "it"/"they" the last organisation, group or state.
+        """
+        labels = {"he": ("PERSON",), "she": ("PERSON",), "it": ("ORG", "GPE", "GROUP"), "they": ("ORG", "GPE", "GROUP", "NORP")}
+        want = labels.get(tok.lower_)
+        if want is None:
+            return None
+        before = [e for e in self.entities if e.end <= tok.idx and e.label in want]
+        return before[-1] if before else None
+
     def places_in(self, start: int, end: int) -> list[Place]:
         return [p for p in self.places if start <= p.start and p.end <= end]
 
@@ -285,7 +298,7 @@ def _weapon_lemmas() -> frozenset[str]:
 def _named(tokens: list[Any], idx: _Index) -> list[str]:
     out: list[str] = []
     for t in tokens:
-        e = idx.entity(t)
+        e = idx.antecedent(t) if t.pos_ == "PRON" else idx.entity(t)
         if e is not None and e.label in ("PERSON", "ORG", "GPE", "NORP", "GROUP", "LOC"):
             name = _name(e)
             if name not in out:
@@ -340,7 +353,7 @@ def _speaker(tok: Any, sent: Any, idx: _Index) -> str | None:
                     names = _names(_with_conjuncts(c), idx)
                     if names:
                         return names[0]
-                    return str(sent.doc[c.left_edge.i : c.right_edge.i + 1].text)
+                    return None if c.pos_ == "PRON" else str(sent.doc[c.left_edge.i : c.right_edge.i + 1].text)
     for t in sent:
         if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to":
             for p in t.doc[t.i + 1].children:
