@@ -337,3 +337,9 @@ def test_cache_is_written_and_stale_ones_removed(tmp_path: Path, monkeypatch: py
     monkeypatch.setenv("TRIANGULATE_GAZETTEER_CACHE", "off")
     Gazetteer.load()
     assert built == [True, True]
+
+
+def test_persian_o_for_and() -> None:
+    from triangulate.analyze.places import normalise
+
+    assert normalise("Sistan-o-Baluchestan") == normalise("Sistan and Baluchestan")

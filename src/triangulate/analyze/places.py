@@ -126,7 +126,7 @@ def _plain(name: str, *, latin_only: bool = False) -> str:
     if s.startswith("the "):
         s = s[4:]
     s = _SUN.sub("al ", _ARTICLE.sub("al", s))
-    for connector in (" and ", " va ", " wa "):
+    for connector in (" and ", " va ", " wa ", " o "):  # " o ": the Persian "and" of Sistan-o-Baluchestan
         s = s.replace(connector, " ")
     return s
 
@@ -153,7 +153,7 @@ def normalise(name: str) -> str:
        spaces become one space; a leading "the" goes.
     2. The Arabic article is one particle whatever its vowel (``al``/``el``/``ul``/``ol``) or its
        sun-letter assimilation (``ar-Raqqa``, ``as-Suwayda``, ``ez-Zor``): all become ``al``
-       (``Hizb ul-Mujahideen`` = ``Hizb al-Mujahideen``).  The connectors "and"/"va"/"wa" and the Persian
+       (``Hizb ul-Mujahideen`` = ``Hizb al-Mujahideen``).  The connectors "and"/"va"/"wa"/"o" and the Persian
        ezafe (``-e-``, ``-i-``, ``-ye-``) between words are dropped (``Sistan-Baluchestan`` =
        ``Sistan va Baluchestan``; ``Darya-e-Noor`` = ``Darya-i-Noor``).
     3. Vowels that romanisations of Arabic, Persian, Urdu, Pashto and the Slavic languages
