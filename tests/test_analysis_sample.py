@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from test_places import TARGETS, km
 from triangulate.api import analyze
 from triangulate.model import Document
 
@@ -50,28 +50,12 @@ def test_death_tolls_of_the_reference_are_parsed(docs: dict[str, Document], gold
             assert claim["value"] in values, f"{event['id']}: {claim['value']} ({claim['evidence']}) not parsed"
 
 
-TRUE_POINTS = {  # name: (country, lat, lon), from GeoNames
-    "Panjgur": ("PK", 26.96, 64.09),
-    "Saravan": ("IR", 27.37, 62.33),
-    "Erbil": ("IQ", 36.19, 44.01),
-    "Idlib": ("SY", 35.93, 36.63),
-    "Kerman": ("IR", 30.28, 57.08),
-    "Islamabad": ("PK", 33.72, 73.04),
-}
-
-
-def km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371 * math.asin(math.sqrt(h))
-
-
-@pytest.mark.parametrize("name", sorted(TRUE_POINTS))
+@pytest.mark.parametrize("name", sorted(TARGETS))
 def test_places_of_the_reference_get_country_and_point(docs: dict[str, Document], name: str) -> None:
-    country, lat, lon = TRUE_POINTS[name]
+    country, lat, lon = TARGETS[name]
     found = [p for d in docs.values() for p in d.analysis.places if p.text.startswith(name)]  # type: ignore[union-attr]
     assert found, f"{name} not found as a place"
     for p in found:
         assert p.country == country, p
         assert p.lat is not None and p.lon is not None, p
-        assert km((p.lat, p.lon), (lat, lon)) < 50, p
+        assert km(p.lat, p.lon, lat, lon) < 50, p

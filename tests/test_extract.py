@@ -8,20 +8,29 @@ from typing import Any
 import pytest
 
 from triangulate.analyze import _analysis, nlp
-from triangulate.extract import extract_events, lexicon
+from triangulate.extract import EventMention, extract_events, lexicon
 from triangulate.model import Document, OffsetMap
 
 PUB = "2024-01-18"  # a Thursday
 
 
-def events(text: str) -> list[dict[str, Any]]:
-    doc = Document(id="x", path="x", reader="text", raw=text, text=text, removed=[], offsets=OffsetMap([(0, 0, len(text))]), published=PUB)
+def mentions(text: str, published: str | None = PUB) -> list[EventMention]:
+    doc = Document(
+        id="x", path="x", reader="text", raw=text, text=text, removed=[], offsets=OffsetMap([(0, 0, len(text))]), published=published
+    )
     parsed = nlp()(text)
     a = _analysis(doc, parsed)
-    found = extract_events(parsed, entities=a.entities, places=a.places, times=a.times, counts=a.counts, published=date.fromisoformat(PUB))
-    out = []
+    day = date.fromisoformat(published) if published else None
+    found = extract_events(parsed, entities=a.entities, places=a.places, times=a.times, counts=a.counts, published=day)
     for m in found:
         assert text[m.start : m.end] == m.text
+    return found
+
+
+def events(text: str) -> list[dict[str, Any]]:
+    found = mentions(text)
+    out = []
+    for m in found:
         d = m.to_dict()
         out.append(
             {k: d[k] for k in ("text", "type", "mode", "actors", "targets", "date_start", "date_source", "claimed_by")}
@@ -95,11 +104,7 @@ def test_coordinated_actors_and_targets() -> None:
 
 
 def test_a_toll_in_the_next_sentence_belongs_to_the_attack_with_its_own_source() -> None:
-    text = "Pakistan struck back on Thursday. Iranian media reported that three women and four children had been killed."
-    doc = Document(id="x", path="x", reader="text", raw=text, text=text, removed=[], offsets=OffsetMap([(0, 0, len(text))]), published=PUB)
-    parsed = nlp()(text)
-    a = _analysis(doc, parsed)
-    (m,) = extract_events(parsed, entities=a.entities, places=a.places, times=a.times, counts=a.counts, published=date(2024, 1, 18))
+    (m,) = mentions("Pakistan struck back on Thursday. Iranian media reported that three women and four children had been killed.")
     assert m.fatalities is not None
     assert (m.text, m.fatalities["value"], m.fatalities["quote"], m.fatalities["claimed_by"], m.claimed_by) == (
         "struck",
@@ -131,19 +136,11 @@ def test_triggers_come_from_the_lexicon(lemma: str) -> None:
 
 
 def test_a_section_heading_ends_the_narrative_day() -> None:
-    text = "Talks were held on 3 March 2020.\n\nLater developments\n\nGunmen attacked a checkpoint near the border."
-    doc = Document(id="x", path="x", reader="text", raw=text, text=text, removed=[], offsets=OffsetMap([(0, 0, len(text))]), published=None)
-    parsed = nlp()(text)
-    a = _analysis(doc, parsed)
-    found = extract_events(parsed, entities=a.entities, places=a.places, times=a.times, counts=a.counts, published=None)
+    found = mentions("Talks were held on 3 March 2020.\n\nLater developments\n\nGunmen attacked a checkpoint near the border.", None)
     attack = [m for m in found if m.type == "ASSAULT"]
     assert [(m.text, m.date_start, m.date_source) for m in attack] == [("attacked", None, None)]
     # without the heading, the narrative's day carries over
-    text = "Talks were held on 3 March 2020. Gunmen attacked a checkpoint near the border."
-    doc = Document(id="x", path="x", reader="text", raw=text, text=text, removed=[], offsets=OffsetMap([(0, 0, len(text))]), published=None)
-    parsed = nlp()(text)
-    a = _analysis(doc, parsed)
-    found = extract_events(parsed, entities=a.entities, places=a.places, times=a.times, counts=a.counts, published=None)
+    found = mentions("Talks were held on 3 March 2020. Gunmen attacked a checkpoint near the border.", None)
     assert [(m.date_start, m.date_source) for m in found if m.type == "ASSAULT"] == [("2020-03-03", "narrative")]
 
 
