@@ -21,7 +21,9 @@ def mentions(text: str, published: str | None = PUB) -> list[EventMention]:
     parsed = nlp()(text)
     a = _analysis(doc, parsed)
     day = date.fromisoformat(published) if published else None
-    found = extract_events(parsed, entities=a.entities, places=a.places, times=a.times, counts=a.counts, published=day)
+    found = extract_events(
+        parsed, entities=a.entities, places=a.places, times=a.times, counts=a.counts, published=day, sentences=a.sentences
+    )
     for m in found:
         assert text[m.start : m.end] == m.text
     return found
@@ -153,3 +155,16 @@ def test_a_pronoun_takes_the_nearest_fitting_name() -> None:
         ["Israel"],
         "Hamas",
     )
+
+
+def test_a_town_before_an_event_noun_is_where_not_who() -> None:
+    (e,) = events("Iran mourned after the Kerman bombings killed 90 people.")
+    assert (e["text"], e["actors"], e["killed"]) == ("bombings", [], 90)
+
+
+def test_a_heading_is_a_sentence_of_its_own() -> None:
+    found = mentions("Border killings\nOn 27 January 2024, nine Pakistani labourers were killed in Saravan.")
+    assert [(m.text, m.targets, m.date_start) for m in found if m.type == "ASSAULT"] == [
+        ("killings", [], "2024-01-18"),  # the heading names no day: the publication's
+        ("killed", ["Pakistani labourers"], "2024-01-27"),
+    ]

@@ -153,7 +153,9 @@ def _analysis(doc: Document, parsed: Any) -> Analysis:
 
 def _with_events(doc: Document, parsed: Any, a: Analysis) -> Analysis:
     """The analysis with the event mentions extraction finds on the same parse."""
-    a.events = extract_events(parsed, entities=a.entities, places=a.places, times=a.times, counts=a.counts, published=_published(doc))
+    a.events = extract_events(
+        parsed, entities=a.entities, places=a.places, times=a.times, counts=a.counts, published=_published(doc), sentences=a.sentences
+    )
     return a
 
 

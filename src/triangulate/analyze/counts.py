@@ -229,6 +229,14 @@ def _nouns() -> dict[str, tuple[str, str]]:
 
 
 _NOUNS: Final = _nouns()
+
+
+def people_category(word: str) -> str | None:
+    """The people category of a noun ("labourers" -> "worker"?, "children" -> "child"), or None when it names no people."""
+    found = _NOUNS.get(_norm(word))
+    return found[1] if found and found[1] in PEOPLE_CATEGORIES else None
+
+
 _NOUN_MAX_WORDS: Final = max(len(f.split()) for f in _NOUNS)
 _PREDICATES: Final[dict[str, str]] = {_norm(w): k for k, ws in _DATA["predicates"].items() for w in ws}
 _PREDICATE_VERBS: Final[dict[str, str]] = {_norm(w): k for k, ws in _DATA["predicate_verbs"].items() for w in ws}

@@ -228,7 +228,7 @@ def _args(tok: Any, idx: _Index) -> tuple[list[str], list[str]]:
             actors.extend(g for p in c.children if p.dep_ == "pobj" for g in _with_conjuncts(p))
         elif c.dep_ in ("dobj", "obj") and not passive:
             targets.extend(_with_conjuncts(c))
-        elif c.dep_ == "poss" or (c.dep_ in ("amod", "compound") and tok.pos_ == "NOUN"):
+        elif c.dep_ == "poss" or (c.dep_ in ("amod", "compound") and tok.pos_ == "NOUN" and not _place_word(c, idx)):
             actors.extend(_with_conjuncts(c))
         elif c.dep_ == "prep" and c.lower_ in ("on", "against", "at", "into"):
             targets.extend(g for p in c.children if p.dep_ == "pobj" for g in _with_conjuncts(p))
@@ -245,7 +245,13 @@ def _args(tok: Any, idx: _Index) -> tuple[list[str], list[str]]:
         actors.extend(_subjects(tok.head))  # "Iran launched strikes": the support verb's subject acts
     if not actors and tok.pos_ == "VERB":  # "Iran struck and killed": the first conjunct's subject
         actors.extend(_subjects(tok))
-    return _names(actors, idx), _names(targets, idx)
+    return _names(actors, idx), _names(targets, idx, people=True)
+
+
+def _place_word(tok: Any, idx: _Index) -> bool:
+    """A town or province before an event noun says where, not who ("the Kerman bombings"); a state says who."""
+    e = idx.entity(tok)
+    return e is not None and e.label in ("GPE", "LOC") and e.kind not in ("country", "demonym", "government", "capital", "alias")
 
 
 def _supported(verb: Any) -> bool:
@@ -270,13 +276,13 @@ def _subjects(verb: Any) -> list[Any]:
     return []
 
 
-def _names(tokens: list[Any], idx: _Index, *, generic: bool = True) -> list[str]:
+def _names(tokens: list[Any], idx: _Index, *, generic: bool = True, people: bool = False) -> list[str]:
     """Canonical names of the entities these tokens stand for; a noun phrase with no entity ("government forces") as written.
 
     Weapons are not participants ("warplanes and drones struck"), and when a named entity
     takes part, unnamed phrases beside it ("its ambassador") are left out.
     """
-    named = _named(tokens, idx)
+    named = _named(tokens, idx, people=people)
     if named or not generic:
         return named
     weapons = _weapon_lemmas()
@@ -292,15 +298,22 @@ def _names(tokens: list[Any], idx: _Index, *, generic: bool = True) -> list[str]
 
 @lru_cache(maxsize=1)
 def _weapon_lemmas() -> frozenset[str]:
-    return frozenset(c for t, _m, cues, _w in lexicon().modes if t == "ASSAULT" for c in cues)
+    from ..analyze.counts import people_category  # here: the analysis package imports this one
+
+    # a mode's cues name weapons, and people who use them ("gunman"): only the weapons are not participants
+    return frozenset(c for t, _m, cues, _w in lexicon().modes if t == "ASSAULT" for c in cues if not people_category(c))
 
 
-def _named(tokens: list[Any], idx: _Index) -> list[str]:
+def _named(tokens: list[Any], idx: _Index, *, people: bool = False) -> list[str]:
+    from ..analyze.counts import people_category  # here: the analysis package imports this one
+
     out: list[str] = []
     for t in tokens:
         e = idx.antecedent(t) if t.pos_ == "PRON" else idx.entity(t)
         if e is not None and e.label in ("PERSON", "ORG", "GPE", "NORP", "GROUP", "LOC"):
             name = _name(e)
+            if people and e.kind == "demonym" and e.end <= t.idx and people_category(t.text):
+                name = f"{e.text} {t.text}"  # victims as the text names them: "Pakistani labourers", not Pakistan
             if name not in out:
                 out.append(name)
     return out
@@ -405,13 +418,16 @@ def extract_events(
     times: Sequence[TimeMention],
     counts: Sequence[Count],
     published: date | None,
+    sentences: Sequence[tuple[int, int]] = (),
 ) -> list[EventMention]:
     """Return the event mentions of one parsed document, resolved against its analysis."""
     lex = lexicon()
     idx = _Index(entities, places)
     days = sorted((t for t in times if t.date_start is not None), key=lambda t: t.start)
     out: list[EventMention] = []
-    sents = list(parsed.sents)
+    # the analysis's sentences (the parser's, split at line breaks), so that a heading is a sentence of its own
+    sents = [parsed.char_span(a, b, alignment_mode="expand") for a, b in sentences] if sentences else list(parsed.sents)
+    sents = [x for x in sents if x is not None]
     headings = [m.start() for m in _HEADING.finditer(parsed.text)]
     for si, sent in enumerate(sents):
         s0, s1 = sent.start_char, sent.end_char
