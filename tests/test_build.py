@@ -159,6 +159,19 @@ def _cli(*args: str) -> list[str]:
 
 
 @pytest.mark.slow
+def _children(pid: int) -> list[int]:
+    """The live child processes of ``pid`` (Linux /proc)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
 def test_killed_run_leaves_the_store_consistent_and_resumes(tmp_path: Path, write) -> None:
     total = 600
     for i in range(total):
@@ -170,8 +183,13 @@ def test_killed_run_leaves_the_store_consistent_and_resumes(tmp_path: Path, writ
     for _ in range(3):
         proc = subprocess.Popen(_cli("build", str(tmp_path / "corpus"), "--store", str(store), "--out", str(out), "-q"), env=env)
         time.sleep(rng.uniform(0.8, 2.0))
+        workers = _children(proc.pid)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+        deadline = time.monotonic() + 15
+        while any(Path(f"/proc/{w}").exists() for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not [w for w in workers if Path(f"/proc/{w}").exists()], "worker processes outlived their killed parent"
         with Store(store) as st:  # opens, and every stored document is whole
             docs = st.documents()
             interrupted += proc.returncode == -signal.SIGKILL and len(docs) < total

@@ -75,8 +75,21 @@ def build(
     return dossier
 
 
-def _start_worker() -> None:
-    """Load the language model once, when a worker process starts."""
+def _start_worker(parent: int) -> None:
+    """Load the language model once, when a worker process starts; exit when the parent is gone.
+
+    A pool's workers outlive a parent that is killed outright (SIGKILL, out of memory):
+    each would keep its model in memory for good. A watchdog thread ends the worker as soon
+    as it is orphaned.
+    """
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="orphan-watchdog", daemon=True).start()
     from .analyze import nlp
 
     nlp()
@@ -145,7 +158,9 @@ class _Runner:
         batch, self.todo = self.todo, []
         if self.workers > 1 and (self.pool is not None or not final):
             if self.pool is None:
-                self.pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"), initializer=_start_worker)
+                self.pool = ProcessPoolExecutor(
+                    self.workers, mp_context=get_context("spawn"), initializer=_start_worker, initargs=(os.getpid(),)
+                )
             self.running.append((self.pool.submit(work, batch), batch))
             while len(self.running) > self.workers:
                 self._collect(*self.running.popleft())
