@@ -82,7 +82,7 @@ def test_nominal_possessive_with_toll_and_according_to() -> None:
         ["Pakistan"],
         "2024-01-16",
         2,
-        "Pakistan",
+        "Pakistan's foreign ministry",
     )
 
 
@@ -112,7 +112,7 @@ def test_a_toll_in_the_next_sentence_belongs_to_the_attack_with_its_own_source()
         "struck",
         7,
         "three women and four children",
-        "Iran",
+        "Iranian media",
         None,
     )
 
@@ -168,3 +168,10 @@ def test_a_heading_is_a_sentence_of_its_own() -> None:
         ("killings", [], "2024-01-18"),  # the heading names no day: the publication's
         ("killed", ["Pakistani labourers"], "2024-01-27"),
     ]
+
+
+def test_a_medium_or_office_is_kept_as_the_source_a_state_by_its_name() -> None:
+    (e,) = events("Iranian state television said missiles struck militant bases.")
+    assert e["claimed_by"] == "Iranian state television"
+    (e,) = events("Islamabad said missiles struck militant bases.")
+    assert e["claimed_by"] == "Pakistan"

@@ -60,7 +60,6 @@ _TYPE_ORDER = (
     "CONSULT",
     "AGREE",
 )
-_REPORTING = {"say", "tell", "report", "claim", "announce", "confirm", "state", "add", "allege", "insist", "reveal", "write", "quote"}
 _FUTURE_AUX = {"will", "shall", "'ll"}
 _HYPOTHETICAL_AUX = {"would", "could", "might", "may", "should"}
 _FUTURE_GOVERNORS = {"threaten", "plan", "vow", "warn", "intend", "promise", "pledge", "prepare", "aim", "seek", "want", "risk"}
@@ -121,6 +120,25 @@ class _Lexicon:
     fixes: dict[str, str]
     modes: tuple[tuple[str, str, frozenset[str], bool], ...]  # type, mode, cue lemmas, weak
     negation: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _attribution() -> tuple[frozenset[str], frozenset[str]]:
+    """Reporting verbs and source nouns (``data/attribution.toml``)."""
+    data = tomllib.loads(resources.files(__package__).joinpath("data", "attribution.toml").read_text(encoding="utf-8"))
+    return frozenset(data["reporting_verbs"]), frozenset(data["source_nouns"])
+
+
+def _source(c: Any, idx: _Index) -> str | None:
+    """The source a subject names: a medium or office as written ("Iranian state media"), else its entity."""
+    if c.pos_ == "PRON":
+        names = _names([c], idx)
+        return names[0] if names else None
+    if c.lemma_.lower() in _attribution()[1] or c.lower_ in _attribution()[1]:
+        first = next(t for t in c.subtree if t.dep_ not in ("det", "punct") or t.i == c.i)
+        return str(c.doc.text[first.idx : c.idx + len(c.text)])  # as written, from its first word to its head
+    names = _names(_with_conjuncts(c), idx)
+    return names[0] if names else str(c.doc[c.left_edge.i : c.right_edge.i + 1].text)
 
 
 @lru_cache(maxsize=1)
@@ -350,36 +368,32 @@ def _modality(tok: Any, lex: _Lexicon) -> tuple[bool, bool, bool]:
             future = True
         if node.lemma_.lower() == "deny":
             negated = True
-        if node.lemma_.lower() in _REPORTING:
+        if node.lemma_.lower() in _attribution()[0]:
             break
     return negated, future, hypothetical
 
 
 def _speaker(tok: Any, sent: Any, idx: _Index) -> str | None:
     """Who the document says this comes from: the subject of a reporting verb above the trigger, or "according to X"."""
+    reporting = _attribution()[0]
     node = tok
     while node.head.i != node.i:
         node = node.head
-        if node.pos_ == "VERB" and node.lemma_.lower() in _REPORTING:
+        if node.pos_ == "VERB" and node.lemma_.lower() in reporting:
             for c in node.children:
                 if c.dep_ in ("nsubj", "nsubjpass"):
-                    names = _names(_with_conjuncts(c), idx)
-                    if names:
-                        return names[0]
-                    return None if c.pos_ == "PRON" else str(sent.doc[c.left_edge.i : c.right_edge.i + 1].text)
+                    return _source(c, idx)
     for t in sent:
         if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to":
             for p in t.doc[t.i + 1].children:
                 if p.dep_ == "pobj":
-                    names = _names([p], idx)
-                    return names[0] if names else t.doc[p.left_edge.i : p.right_edge.i + 1].text
-    # "X said" after the clause: a reporting verb that is the sentence root with the trigger in its ccomp
+                    return _source(p, idx)
+    # "..., X said": a reporting verb that is the sentence's root, with the trigger in its clause
     root = sent.root
-    if root.lemma_.lower() in _REPORTING and root.i != tok.i:
+    if root.lemma_.lower() in reporting and root.i != tok.i:
         for c in root.children:
             if c.dep_ == "nsubj":
-                names = _names(_with_conjuncts(c), idx)
-                return names[0] if names else sent.doc[c.left_edge.i : c.right_edge.i + 1].text
+                return _source(c, idx)
     return None
 
 
