@@ -175,3 +175,15 @@ def test_a_medium_or_office_is_kept_as_the_source_a_state_by_its_name() -> None:
     assert e["claimed_by"] == "Iranian state television"
     (e,) = events("Islamabad said missiles struck militant bases.")
     assert e["claimed_by"] == "Pakistan"
+
+
+def test_governor_rules_from_the_lexicon() -> None:
+    assert [(e["text"], e["type"], e["actors"]) for e in events("The government lifted the curfew on Monday.")] == [
+        ("curfew", "CONCEDE", ["government"])
+    ]
+    assert [(e["text"], e["type"], e["actors"]) for e in events("Rebels violated the ceasefire overnight.")] == [
+        ("ceasefire", "ASSAULT", ["Rebels"])
+    ]
+    assert [(e["text"], e["type"], e["actors"]) for e in events("Pakistan closed its embassy in Tehran.")] == [
+        ("closed", "SANCTION", ["Pakistan"])
+    ]

@@ -120,6 +120,7 @@ class _Lexicon:
     fixes: dict[str, str]
     modes: tuple[tuple[str, str, frozenset[str], bool], ...]  # type, mode, cue lemmas, weak
     negation: frozenset[str]
+    governors: tuple[tuple[frozenset[str], frozenset[str], str, str | None], ...]  # verbs, object nouns, type, mode
 
 
 @lru_cache(maxsize=1)
@@ -164,6 +165,7 @@ def lexicon() -> _Lexicon:
         fixes=dict(data["support_verbs"].get("lemma_fixes", {})),
         modes=modes,
         negation=frozenset({"not", "never", "n't", "no"}),
+        governors=tuple((frozenset(g["lemmas"]), frozenset(g["objects"]), g["type"], g.get("mode")) for g in data.get("governors", [])),
     )
 
 
@@ -259,7 +261,7 @@ def _args(tok: Any, idx: _Index) -> tuple[list[str], list[str]]:
             targets.extend(
                 g for p in obj.children if p.dep_ == "prep" and p.lower_ == "from" for q in p.children for g in _with_conjuncts(q)
             )
-    if not actors and tok.dep_ in ("dobj", "obj") and _supported(tok.head):
+    if not actors and tok.dep_ in ("dobj", "obj") and (_supported(tok.head) or _governor(tok, lexicon()) is not None):
         actors.extend(_subjects(tok.head))  # "Iran launched strikes": the support verb's subject acts
     if not actors and tok.pos_ == "VERB":  # "Iran struck and killed": the first conjunct's subject
         actors.extend(_subjects(tok))
@@ -335,6 +337,42 @@ def _named(tokens: list[Any], idx: _Index, *, people: bool = False) -> list[str]
             if name not in out:
                 out.append(name)
     return out
+
+
+def _governed(found: list[tuple[Any, str]], sent: Any, lex: _Lexicon) -> tuple[list[tuple[Any, str]], set[int]]:
+    """Apply the lexicon's governor rules: a verb whose object changes what happened.
+
+    An event noun takes the governor's type ("lifted the curfew": CONCEDE) and the verb is
+    not an event of its own; a verb governing a non-event object the rule names ("closed
+    its embassy": SANCTION) becomes the trigger itself.
+    """
+    out: list[tuple[Any, str]] = []
+    governing: set[int] = set()
+    triggers = {t.i for t, _ in found}
+    for tok, type_ in found:
+        rule = _governor(tok, lex)
+        if rule is not None:
+            type_ = rule[0]
+            governing.add(rule[1].i)
+        out.append((tok, type_))
+    for tok in sent:
+        if tok.i in triggers or tok.pos_ not in ("NOUN", "PROPN"):
+            continue
+        rule = _governor(tok, lex)
+        if rule is not None and rule[1].i not in triggers and rule[1].i not in governing:
+            out.append((rule[1], rule[0]))
+    return out, governing
+
+
+def _governor(tok: Any, lex: _Lexicon) -> tuple[str, Any] | None:
+    """The type a governing verb gives this noun, with the verb, if a governor rule applies."""
+    if tok.dep_ not in ("dobj", "obj", "nsubjpass"):
+        return None
+    verb = tok.head
+    for verbs, objects, new_type, _mode_name in lex.governors:
+        if _lemma(verb, lex) in verbs and _lemma(tok, lex) in objects:
+            return new_type, verb
+    return None
 
 
 def _mode(tok: Any, sent: Any, type_: str, lex: _Lexicon) -> str | None:
@@ -456,7 +494,10 @@ def extract_events(
         triggers = {t.i for t, _ in found}
         # places inside a subject describe who acts ("Hezbollah in Lebanon"), not where the event is
         subjects = [(t.left_edge.idx, t.right_edge.idx + len(t.right_edge)) for t in sent if t.dep_ == "nsubj"]
+        found, governing = _governed(found, sent, lex)
         for tok, type_ in found:
+            if tok.i in governing:
+                continue  # "lifted": its object says what happened ("lifted the curfew")
             if _lemma(tok, lex) in _OUTCOMES and (
                 any(a.i in triggers for a in tok.ancestors)
                 or any(c.dep_ == "nsubj" and c.i in triggers for c in tok.children)
