@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -25,6 +25,7 @@ from .model import Dossier
 from .render.terminal import print_analysis, print_summary, print_timeline
 from .settings import Options, load_options
 
+T = TypeVar("T")
 app = typer.Typer(
     help="Turn news articles about a conflict into one source-attributed dossier.",
     no_args_is_help=True,
@@ -76,6 +77,22 @@ def _reading(opts: Options) -> Iterator[ProgressCallback]:
         yield tick
 
 
+def _run(job: Callable[[Options, ProgressCallback], T], *, config: Path | None, **overrides: Any) -> tuple[Options, T]:
+    """Resolve the settings and run a job that reads inputs, under a progress bar; a TriangulateError ends the command."""
+    try:
+        opts = load_options(config=config, **overrides)
+        with _reading(opts) as tick:
+            return opts, job(opts, tick)
+    except TriangulateError as e:
+        raise _fail(e) from e
+
+
+def _exit(dossier: Dossier) -> NoReturn:
+    """Exit 1 when some of this run's inputs failed, else 0."""
+    assert dossier.run is not None
+    raise typer.Exit(1 if dossier.run.failures else 0)
+
+
 def _print_failures(dossier: Dossier) -> None:
     assert dossier.run is not None
     for f in dossier.run.failures:
@@ -103,18 +120,12 @@ def build(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary.")] = False,
 ) -> None:
     """Ingest, clean and store articles; write DIR/dossier.json and DIR/documents.csv."""
-    try:
-        opts = load_options(config=config, store=store, out=out)
-        with _reading(opts) as tick:
-            dossier = build_dossier(paths, options=opts, out=opts.out, progress=tick)
-    except TriangulateError as e:
-        raise _fail(e) from e
+    opts, dossier = _run(lambda o, tick: build_dossier(paths, options=o, out=o.out, progress=tick), config=config, store=store, out=out)
     _print_failures(dossier)
     if not quiet:
         print_summary(dossier, store=opts.store)
         typer.echo(f"wrote {Path(opts.out) / 'dossier.json'} and {Path(opts.out) / 'documents.csv'}")
-    assert dossier.run is not None
-    raise typer.Exit(1 if dossier.run.failures else 0)
+    _exit(dossier)
 
 
 @app.command()
@@ -130,16 +141,10 @@ def analyze(
     from .api import analysis_json
     from .api import analyze as analyze_docs
 
-    try:
-        opts = load_options(config=config, store=store)
-        with _reading(opts) as tick:
-            dossier, docs = analyze_docs(paths, options=opts, progress=tick)
-    except TriangulateError as e:
-        raise _fail(e) from e
+    _, (dossier, docs) = _run(lambda o, tick: analyze_docs(paths, options=o, progress=tick), config=config, store=store)
     _print_failures(dossier)
     _emit(analysis_json(docs), json_out, show=lambda: print_analysis(docs))
-    assert dossier.run is not None
-    raise typer.Exit(1 if dossier.run.failures else 0)
+    _exit(dossier)
 
 
 @app.command()
@@ -156,16 +161,12 @@ def timeline(
     """Choose the K most important dates of the articles and N sentences saying what happened on each."""
     from .api import build_timeline
 
-    try:
-        opts = load_options(config=config, store=store)
-        with _reading(opts) as tick:
-            dossier, entries = build_timeline(paths, dates=dates, sentences=sentences, options=opts, progress=tick)
-    except TriangulateError as e:
-        raise _fail(e) from e
+    _, (dossier, entries) = _run(
+        lambda o, tick: build_timeline(paths, dates=dates, sentences=sentences, options=o, progress=tick), config=config, store=store
+    )
     _print_failures(dossier)
     _emit([e.to_dict() for e in entries], json_out, show=lambda: print_timeline(entries))
-    assert dossier.run is not None
-    raise typer.Exit(1 if dossier.run.failures else 0)
+    _exit(dossier)
 
 
 def _bounds(values: list[str] | None, flag: str) -> dict[str, float]:

@@ -28,7 +28,7 @@ from typing import Any
 
 from .lexicon import Lexicon, Term, key, lexicon
 
-__all__ = ["Entity", "countries_of", "find_entities", "unify"]
+__all__ = ["Entity", "countries_of", "country_name", "find_entities", "unify"]
 
 NER_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "NORP": "NORP", "FAC": "LOC"}
 _SUBJECT_DEPS = {"nsubj", "nsubjpass", "poss", "agent"}
@@ -204,7 +204,7 @@ def _from_term(sp: Any, lex: Lexicon, countries: Mapping[str, float]) -> Entity 
     if term is None or not _in_context(term, countries):
         return None
     if term.kind == "capital" and term.country and _acts(sp):
-        name = _country_name(term.country, lex)
+        name = country_name(term.country, lex)
         if name:
             term = replace(term, canonical=name)
         return _entity(sp.start_char, sp.end_char, sp.text, term, government=True)
@@ -220,7 +220,8 @@ def _acts(sp: Any) -> bool:
     return nxt is not None and nxt.text in ("'s", "’s")
 
 
-def _country_name(alpha2: str, lex: Lexicon) -> str | None:
+def country_name(alpha2: str, lex: Lexicon) -> str | None:
+    """The canonical name of a country from its ISO alpha-2 code ("PK" -> "Pakistan")."""
     import pycountry
 
     c = pycountry.countries.get(alpha_2=alpha2)

@@ -250,6 +250,24 @@ def _check_n(n: int) -> None:
         raise ValueError(f"n must be at least 1, not {n}")
 
 
+def _aligned_hits(
+    source: Mapping[datetime.date, Counter[tuple[str, ...]]],
+    target: Mapping[datetime.date, Counter[tuple[str, ...]]],
+    alignment: Mapping[datetime.date, datetime.date],
+) -> tuple[float, float]:
+    """Distance-discounted matches of each source day with its aligned target day, and the source's n-gram count.
+
+    Precision and recall are this same sum in the two directions (clipped matches are symmetric).
+    """
+    num = den = 0.0
+    for d in sorted(source):
+        t = alignment.get(d)
+        if t is not None:
+            num += _hits(source[d], target[t]) / (_days(d, t) + 1)
+        den += sum(source[d].values())
+    return num, den
+
+
 def alignment_rouge(predicted: Timeline, reference: Timeline, *, n: int) -> PRF:
     """ROUGE-N of tilse's ``align_date_content_costs_many_to_one`` ("align+ m:1") metric.
 
@@ -260,22 +278,8 @@ def alignment_rouge(predicted: Timeline, reference: Timeline, *, n: int) -> PRF:
     pred_grams = {d: _ngrams(predicted[d], n) for d in predicted}
     ref_grams = {d: _ngrams(reference[d], n) for d in reference}
 
-    to_ref = align_many_to_one(predicted, reference)
-    p_num = p_den = 0.0
-    for d in sorted(predicted):
-        r = to_ref.get(d)
-        if r is not None:
-            p_num += _hits(pred_grams[d], ref_grams[r]) / (_days(d, r) + 1)
-        p_den += sum(pred_grams[d].values())
-
-    to_pred = align_many_to_one(reference, predicted)
-    r_num = r_den = 0.0
-    for d in sorted(reference):
-        p = to_pred.get(d)
-        if p is not None:
-            r_num += _hits(pred_grams[p], ref_grams[d]) / (_days(p, d) + 1)
-        r_den += sum(ref_grams[d].values())
-
+    p_num, p_den = _aligned_hits(pred_grams, ref_grams, align_many_to_one(predicted, reference))
+    r_num, r_den = _aligned_hits(ref_grams, pred_grams, align_many_to_one(reference, predicted))
     return PRF.of(p_num / p_den if p_den else 0.0, r_num / r_den if r_den else 0.0)
 
 

@@ -220,10 +220,10 @@ class _Index:
 def _name(e: Entity) -> str:
     # a demonym or a capital stands for its state: "Iranian strikes", "Islamabad said"
     if e.kind in ("demonym", "capital") and e.country:
-        from ..analyze.entities import _country_name  # the lexicon's country names
+        from ..analyze.entities import country_name  # the lexicon's country names
         from ..analyze.lexicon import lexicon as names
 
-        return _country_name(e.country, names()) or e.canonical
+        return country_name(e.country, names()) or e.canonical
     return e.canonical
 
 
