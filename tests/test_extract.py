@@ -187,3 +187,41 @@ def test_governor_rules_from_the_lexicon() -> None:
     assert [(e["text"], e["type"], e["actors"]) for e in events("Pakistan closed its embassy in Tehran.")] == [
         ("closed", "SANCTION", ["Pakistan"])
     ]
+
+
+def test_unnamed_modifiers_and_events_are_not_participants() -> None:
+    found = mentions("Retaliatory strikes hit the border village. Pakistan condemned the attack and demanded an explanation.")
+    assert [(m.text, m.type, m.actors, m.targets) for m in found] == [
+        ("hit", "ASSAULT", [], ["border village"]),  # the event noun and its verb are one happening
+        ("condemned", "ACCUSE", ["Pakistan"], []),
+        ("attack", "ASSAULT", [], []),  # a reference to an attack: fusion joins it to the one it names
+        ("demanded", "REQUEST", ["Pakistan"], []),
+    ]
+
+
+def test_the_actor_of_an_event_noun_subject() -> None:
+    found = mentions("Pakistani airstrikes hit a village in Iran on Thursday.")
+    assert [(m.text, m.actors, m.targets, (m.location or {}).get("country")) for m in found] == [("hit", ["Pakistan"], ["village"], "IR")]
+
+
+def test_unnamed_groups_act() -> None:
+    found = mentions("Unknown gunmen attacked a police station on 3 March 2023.")  # March: a month, not a march
+    assert [(m.type, m.actors, m.targets) for m in found] == [("ASSAULT", ["Unknown gunmen"], ["police station"])]
+
+
+def test_a_pronoun_in_a_subordinate_clause_is_the_main_subject() -> None:
+    found = mentions(
+        "On 16 January 2024, Iran conducted a series of missile strikes in Pakistan, asserting that it had targeted militants."
+    )
+    assert [(m.text, m.actors, m.targets, m.date_start) for m in found] == [
+        ("strikes", ["Iran"], [], "2024-01-16"),  # "a series of strikes": the support verb's subject acts
+        ("targeted", ["Iran"], ["militants"], "2024-01-16"),  # "it": Iran, the subject in focus, not Pakistan
+    ]
+
+
+def test_a_figure_keeps_the_source_of_its_own_clause() -> None:
+    found = mentions("Iran's government condemned the strikes and stated that nine people had been killed.")
+    (strike,) = [m for m in found if m.type == "ASSAULT"]
+    assert strike.claimed_by is None  # the strikes themselves are the document's own statement
+    assert strike.fatalities is not None
+    assert (strike.fatalities["value"], strike.fatalities["claimed_by"]) == (9, "Iran")  # the toll is Iran's

@@ -133,3 +133,22 @@ def test_without_publication_a_yearless_date_takes_the_year_last_stated() -> Non
         ("3 March 2020", date(2020, 3, 3), "absolute"),
         ("19 April", date(2020, 4, 19), "narrative"),
     ]
+
+
+def test_an_offset_after_a_named_day_dates_the_event_it_names() -> None:
+    # "X on Thursday, a day after Y": Y happened the day before Thursday
+    found = find_times("Pakistan struck on Thursday, a day after Iran attacked.", published=THU)
+    assert [(t.text, str(t.date_start), t.anchor) for t in found] == [
+        ("Thursday", str(THU), "publication"),
+        ("a day after", "2024-01-17", "narrative"),
+    ]
+
+
+def test_an_offset_in_a_lead_dates_back_from_publication() -> None:
+    found = find_times("Pakistan launched strikes, two days after an Iranian attack.", published=THU)
+    assert [(t.text, str(t.date_start)) for t in found] == [("two days after", "2024-01-16")]
+
+
+def test_an_offset_in_a_narrative_still_goes_forward() -> None:
+    found = find_times("On 3 May a bomb exploded. A week after the bombing, police arrested two men.", published=THU)
+    assert [(t.text, str(t.date_start)) for t in found] == [("3 May", "2023-05-03"), ("A week after", "2023-05-10")]

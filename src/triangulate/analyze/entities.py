@@ -55,7 +55,11 @@ class Entity:
         return asdict(self)
 
 
-_CONNECTORS = {"and", "of", "the", "va", "al", "ul", "el", "e", "i", "-", "–", "'s", "de", "du", "la", "bin", "ibn", "abu", "for", "y"}
+_CONNECTORS = {
+    *("and", "of", "the", "for", "'s", "-", "–"),
+    *("va", "wa", "o", "ye", "e", "i"),  # Persian and Arabic "and", ezafe
+    *("al", "ul", "el", "bin", "ibn", "abu", "de", "du", "la", "y"),
+}
 _MAX_TOKENS = 7
 
 

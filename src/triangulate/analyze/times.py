@@ -172,7 +172,23 @@ class _Resolver:
         self.narrative: date | None = None
         self.year: int | None = None  # of the last full date stated
 
-    def mention(self, m: re.Match[str], kind: str) -> TimeMention:
+    def reference(self, m: re.Match[str], base: date) -> TimeMention:
+        """ "X on Thursday, a day after Y": the offset dates Y, the event it names, back from X's day.
+
+        The expression says X happened N days after Y; X's day is the one the sentence already
+        named (or the publication day, in a report's lead), so Y is N days before it. The
+        narrative's day is not moved: Y is recalled, not where the story goes on.
+        """
+        keep = self.narrative
+        self.narrative = base
+        found = self._narrative(m)
+        self.narrative = keep
+        if found is None or found[2] != "day":
+            return TimeMention(m.start(), m.end(), m.group(0), None, None, None, "unresolved")
+        day = base - (found[0] - base)
+        return TimeMention(m.start(), m.end(), m.group(0), day, day, "day", "narrative")
+
+    def mention(self, m: re.Match[str], *, kind: str) -> TimeMention:
         start, end, quote = m.start(), m.end(), m.group(0)
         resolved = getattr(self, "_" + kind)(m)
         if resolved is None:
@@ -346,14 +362,27 @@ def find_times(text: str, *, published: date | None = None) -> list[TimeMention]
             out.append(ahead)
             ahead = None
             continue
-        if kind == "narrative" and m.group("dir") and m.group("dir").lower() in ("after", "before") and i + 1 < len(taken):
-            ns, ne, nkind, nm = taken[i + 1]
-            if _ANCHOR_GAP.fullmatch(text[e:ns]):  # "four weeks after the 7 July attacks": anchored on that date
-                ahead = _respan(resolver.mention(nm, nkind), ns, ne, text)
+        if kind == "narrative" and m.group("dir") and m.group("dir").lower() in ("after", "before"):
+            ns, ne, nkind, nm = taken[i + 1] if i + 1 < len(taken) else (len(text), len(text), "", m)
+            if i + 1 < len(taken) and _ANCHOR_GAP.fullmatch(text[e:ns]):  # "four weeks after the 7 July attacks": anchored on that date
+                ahead = _respan(resolver.mention(nm, kind=nkind), ns, ne, text)
                 if ahead.day is not None:
                     resolver.narrative = ahead.day
-        out.append(_respan(resolver.mention(m, kind), s, e, text))
+            else:
+                base = _clause_day(text, out, s) or (None if resolver.narrative else published)
+                if base is not None:
+                    out.append(_respan(resolver.reference(m, base), s, e, text))
+                    continue
+        out.append(_respan(resolver.mention(m, kind=kind), s, e, text))
     return out
+
+
+def _clause_day(text: str, found: list[TimeMention], start: int) -> date | None:
+    """The day named earlier in the same sentence ("on Thursday, a day after ..."), if any."""
+    if not found or found[-1].day is None:
+        return None
+    between = text[found[-1].end : start]
+    return found[-1].day if len(between) <= 80 and not re.search(r"[.!?]\s|\n", between) else None
 
 
 def _respan(found: TimeMention, start: int, end: int, text: str) -> TimeMention:

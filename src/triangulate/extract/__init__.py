@@ -69,6 +69,7 @@ _VAGUE = {"people", "person", "one", "some", "others", "who", "which", "that", "
 _KILLED = {"killed"}
 _INJURED = {"injured"}
 BACKGROUND_AFTER = timedelta(days=30)
+_REFERENCE = re.compile(r"\b(?:after|before)$", re.I)  # a time expression dating the event it introduces
 # A heading: a short paragraph of its own that does not end like a sentence.
 _HEADING = re.compile(r"(?:^|\n\n)(?=[^\n]{1,80}(?:\n\n|$))(?:\S+[ \t]+){0,8}\S*[^.!?:;,\"”’'\s](?=\n\n|$)")
 
@@ -161,7 +162,7 @@ def lexicon() -> _Lexicon:
     return _Lexicon(
         verbs=verbs,
         nouns=nouns,
-        support=frozenset(v for v in data["support_verbs"]["lemmas"] if " " not in v),
+        support=frozenset(data["support_verbs"]["lemmas"]),
         fixes=dict(data["support_verbs"].get("lemma_fixes", {})),
         modes=modes,
         negation=frozenset({"not", "never", "n't", "no"}),
@@ -206,10 +207,23 @@ class _Index:
         A deliberately simple rule (no coreference model ships with spaCy's small pipeline):
         "he"/"she" take the last person, "it"/"they" the last organisation, group or state.
         """
-        labels = {"he": ("PERSON",), "she": ("PERSON",), "it": ("ORG", "GPE", "GROUP"), "they": ("ORG", "GPE", "GROUP", "NORP")}
+        person, group = ("PERSON",), ("ORG", "GPE", "GROUP")
+        labels = {
+            **dict.fromkeys(("he", "his", "she", "her"), person),
+            **dict.fromkeys(("it", "its"), group),
+            **dict.fromkeys(("they", "their"), (*group, "NORP")),
+        }
         want = labels.get(tok.lower_)
         if want is None:
             return None
+        # a subject pronoun in a clause under another verb is that verb's subject first ("Iran struck X,
+        # asserting that it had targeted militants"): the centering rule that subjects stay in focus
+        for verb in tok.ancestors:
+            for c in verb.children:
+                if c.dep_ == "nsubj" and c.i != tok.i and c.pos_ != "PRON":
+                    e = self.entity(c)
+                    if e is not None and e.label in want:
+                        return e
         before = [e for e in self.entities if e.end <= tok.idx and e.label in want]
         return before[-1] if before else None
 
@@ -234,13 +248,17 @@ def _with_conjuncts(tok: Any) -> list[Any]:
     return out
 
 
-def _args(tok: Any, idx: _Index) -> tuple[list[str], list[str]]:
+def _args(tok: Any, idx: _Index, type_: str) -> tuple[list[str], list[str]]:
     """Actors and targets of a trigger, from its dependents (and its support verb's)."""
     actors: list[Any] = []
     targets: list[Any] = []
+    modifiers: list[Any] = []  # "Pakistani airstrikes": only a name there says who acted, not "retaliatory" or "air"
+    nested: list[str] = []
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
     for c in tok.children:
-        if c.dep_ == "nsubj":
+        if c.dep_ == "nsubj" and c.pos_ == "NOUN" and _trigger(c, lexicon()) is not None:
+            nested = _args(c, idx, type_)[0]  # "Pakistani strikes hit ...": who the event noun says acted
+        elif c.dep_ == "nsubj":
             actors.extend(_with_conjuncts(c))
         elif c.dep_ == "nsubjpass":
             targets.extend(_with_conjuncts(c))
@@ -248,8 +266,10 @@ def _args(tok: Any, idx: _Index) -> tuple[list[str], list[str]]:
             actors.extend(g for p in c.children if p.dep_ == "pobj" for g in _with_conjuncts(p))
         elif c.dep_ in ("dobj", "obj") and not passive:
             targets.extend(_with_conjuncts(c))
-        elif c.dep_ == "poss" or (c.dep_ in ("amod", "compound") and tok.pos_ == "NOUN" and not _place_word(c, idx)):
+        elif c.dep_ == "poss":
             actors.extend(_with_conjuncts(c))
+        elif c.dep_ in ("amod", "compound") and tok.pos_ == "NOUN" and not _place_word(c, idx):
+            modifiers.extend(_with_conjuncts(c))
         elif c.dep_ == "prep" and c.lower_ in ("on", "against", "at", "into"):
             targets.extend(g for p in c.children if p.dep_ == "pobj" for g in _with_conjuncts(p))
         elif c.dep_ == "prep" and c.lower_ == "from" and lexicon().verbs.get(_lemma(tok, lexicon())) == "SANCTION":
@@ -261,11 +281,31 @@ def _args(tok: Any, idx: _Index) -> tuple[list[str], list[str]]:
             targets.extend(
                 g for p in obj.children if p.dep_ == "prep" and p.lower_ == "from" for q in p.children for g in _with_conjuncts(q)
             )
-    if not actors and tok.dep_ in ("dobj", "obj") and (_supported(tok.head) or _governor(tok, lexicon()) is not None):
-        actors.extend(_subjects(tok.head))  # "Iran launched strikes": the support verb's subject acts
+    carrier = tok
+    if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.dep_ in ("dobj", "obj"):
+        carrier = tok.head.head  # "launched a series of strikes": the phrase the support verb takes
+    if not actors and carrier.dep_ in ("dobj", "obj") and (_supported(carrier.head) or _governor(tok, lexicon()) is not None):
+        actors.extend(_subjects(carrier.head))  # "Iran launched strikes": the support verb's subject acts
     if not actors and tok.pos_ == "VERB":  # "Iran struck and killed": the first conjunct's subject
         actors.extend(_subjects(tok))
-    return _names(actors, idx), _names(targets, idx, people=True)
+    named_only = type_ in _participants()[1]
+    found = _names(actors, idx) or _names(modifiers, idx, generic=False) or nested
+    return found, _names(targets, idx, people=True, generic=not named_only)
+
+
+@lru_cache(maxsize=1)
+def _participants() -> tuple[frozenset[str], frozenset[str]]:
+    """Head nouns of unnamed participants, and the types whose targets must be named (``data/participants.toml``)."""
+    data = tomllib.loads(resources.files(__package__).joinpath("data", "participants.toml").read_text(encoding="utf-8"))
+    return frozenset(data["groups"]), frozenset(data["named_targets_only"])
+
+
+def _participant(tok: Any) -> bool:
+    """Can this unnamed noun take part in an event: a kind of people or of group ("gunmen", "security forces")?"""
+    from ..analyze.counts import people_category  # here: the analysis package imports this one
+
+    word = tok.lemma_.lower()
+    return bool(people_category(tok.text) or people_category(word) or word in _participants()[0] or tok.lower_ in _participants()[0])
 
 
 def _place_word(tok: Any, idx: _Index) -> bool:
@@ -278,7 +318,8 @@ def _supported(verb: Any) -> bool:
     """Is this verb, or one it is coordinated with, a support verb ("launched", "carried out")?"""
     lex = lexicon()
     for _ in range(4):
-        if _lemma(verb, lex) in lex.support:
+        particle = " ".join(c.lower_ for c in verb.children if c.dep_ == "prt")  # "carried out", "stepped up"
+        if _lemma(verb, lex) in lex.support or (particle and f"{_lemma(verb, lex)} {particle}" in lex.support):
             return True
         if verb.dep_ != "conj":
             return False
@@ -308,7 +349,11 @@ def _names(tokens: list[Any], idx: _Index, *, generic: bool = True, people: bool
     weapons = _weapon_lemmas()
     out: list[str] = []
     for t in tokens:
-        if t.pos_ in ("NOUN", "PROPN") and t.lower_ not in _VAGUE and t.ent_type_ not in _NOT_ACTORS and t.lemma_.lower() not in weapons:
+        if t.pos_ not in ("NOUN", "PROPN") or t.lower_ in _VAGUE or t.ent_type_ in _NOT_ACTORS or t.lemma_.lower() in weapons:
+            continue
+        if t.lemma_.lower() in lexicon().nouns or t.lower_ in lexicon().nouns:
+            continue  # an event is not a participant: "condemned the attack"
+        if people or _participant(t):
             mods = [m.text for m in t.lefts if m.dep_ in ("compound", "amod")]
             name = " ".join([*mods, t.text])
             if name not in out:
@@ -418,9 +463,10 @@ def _speaker(tok: Any, sent: Any, idx: _Index) -> str | None:
     while node.head.i != node.i:
         node = node.head
         if node.pos_ == "VERB" and node.lemma_.lower() in reporting:
-            for c in node.children:
-                if c.dep_ in ("nsubj", "nsubjpass"):
-                    return _source(c, idx)
+            # "X condemned the strikes and stated that ...": a coordinated verb shares its subject
+            subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")] or _subjects(node)
+            if subjects:
+                return _source(subjects[0], idx)
     for t in sent:
         if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to":
             for p in t.doc[t.i + 1].children:
@@ -448,6 +494,18 @@ def _figure(counts: Sequence[Count], want: set[str]) -> dict[str, Any] | None:
                 "quote": c.text,
             }
     return None
+
+
+def _sourced(fig: dict[str, Any] | None, parsed: Any, idx: _Index, default: str | None) -> dict[str, Any] | None:
+    """A figure with its own source: "condemned the strikes and stated that nine had been killed" cites the one who stated it."""
+    if fig is None:
+        return None
+    span = parsed.char_span(fig["start"], fig["end"], alignment_mode="expand")
+    if span is not None:
+        own = _speaker(span.root, span.root.sent, idx)
+        if own is not None:
+            return fig | {"claimed_by": own}
+    return fig | {"claimed_by": default}
 
 
 def _continued(mention: EventMention, counts: Sequence[Count], speaker: str | None) -> EventMention:
@@ -490,7 +548,12 @@ def extract_events(
                 continue
             if tok.pos_ == "NOUN" and tok.head.pos_ == "NOUN" and tok.dep_ == "compound":
                 continue  # "strike aircraft": the head noun is what the phrase is about
+            if tok.ent_type_ in ("DATE", "TIME") or any(t.start <= tok.idx < t.end for t in times):
+                continue  # "in March" is a month, not a march
             found.append((tok, type_))
+        # "Retaliatory strikes hit the village": the event noun and the verb it is the subject of are one happening
+        verbs = {t.i: y for t, y in found if t.pos_ in ("VERB", "AUX") and _lemma(t, lex) not in _OUTCOMES}  # "bombings killed": the noun
+        found = [(t, y) for t, y in found if not (t.pos_ == "NOUN" and t.dep_ == "nsubj" and verbs.get(t.head.i) == y)]
         triggers = {t.i for t, _ in found}
         # places inside a subject describe who acts ("Hezbollah in Lebanon"), not where the event is
         subjects = [(t.left_edge.idx, t.right_edge.idx + len(t.right_edge)) for t in sent if t.dep_ == "nsubj"]
@@ -504,8 +567,16 @@ def extract_events(
                 or (tok.dep_ in ("advcl", "xcomp", "conj") and any(t.i < tok.i and y == "ASSAULT" for t, y in found))
             ):
                 continue  # "strikes ..., killing two": the outcome of the attack, not another one
-            actors, targets = _args(tok, idx)
-            if _lemma(tok, lex) in _OUTCOMES and not actors and out and out[-1].type == "ASSAULT" and len(found) == 1:
+            actors, targets = _args(tok, idx, type_)
+            if (
+                _lemma(tok, lex) in _OUTCOMES
+                and not actors
+                and out
+                and out[-1].type == "ASSAULT"
+                and len(found) == 1
+                and not any(out[-1].sentence[0] <= h < s0 for h in headings)  # a new section is a new story
+                and not any(s0 <= t.start < s1 and str(t.date_start) != out[-1].date_start for t in days)  # nor another day
+            ):
                 # "... struck back. Iranian media reported that seven had been killed": the same attack's toll
                 out[-1] = _continued(out[-1], [c for c in counts if s0 <= c.start < s1], _speaker(tok, sent, idx))
                 continue
@@ -516,9 +587,17 @@ def extract_events(
                 if not any(a <= p.start < b for a, b in subjects)
             ]
             place = next((p for p in own if p.country and p.text not in actors), None)
-            stated = [t for t in days if s0 <= t.start < s1]
+            # "X, two days after Y": the offset dates Y, which comes after it, not X before it
+            stated = [t for t in days if s0 <= t.start < s1 and not (_REFERENCE.search(t.text) and tok.idx < t.start)]
             # the narrative's day carries over until a section heading starts another part of the story
-            before = [t for t in days if t.start < s0 and t.precision == "day" and not any(t.end <= h < tok.idx for h in headings)]
+            before = [
+                t
+                for t in days
+                if t.start < s0
+                and t.precision == "day"
+                and not _REFERENCE.search(t.text)
+                and not any(t.end <= h < tok.idx for h in headings)
+            ]
             source: str | None
             if stated:
                 when, source = min(stated, key=lambda t: abs(t.start - tok.idx)), "stated"
@@ -528,6 +607,7 @@ def extract_events(
                 when, source = None, "publication" if published else None
             start_day = when.date_start if when else published
             end_day = when.date_end if when else published
+            speaker = _speaker(tok, sent, idx)
             sent_counts = [c for c in counts if s0 <= c.start < s1]
             nxt = sents[si + 1] if si + 1 < len(sents) else None
             if type_ == "ASSAULT" and nxt is not None and not any(_trigger(t, lex) == "ASSAULT" for t in nxt):
@@ -547,9 +627,9 @@ def extract_events(
                     date_end=end_day.isoformat() if end_day else None,
                     date_precision=(when.precision if when else "day") if start_day else None,
                     date_source=source,
-                    fatalities=_figure(sent_counts, _KILLED) if type_ == "ASSAULT" else None,
-                    injuries=_figure(sent_counts, _INJURED) if type_ == "ASSAULT" else None,
-                    claimed_by=_speaker(tok, sent, idx),
+                    fatalities=_sourced(_figure(sent_counts, _KILLED), parsed, idx, speaker) if type_ == "ASSAULT" else None,
+                    injuries=_sourced(_figure(sent_counts, _INJURED), parsed, idx, speaker) if type_ == "ASSAULT" else None,
+                    claimed_by=speaker,
                     negated=negated,
                     future=future,
                     hypothetical=hypothetical,
