@@ -225,3 +225,25 @@ def test_a_figure_keeps_the_source_of_its_own_clause() -> None:
     assert strike.claimed_by is None  # the strikes themselves are the document's own statement
     assert strike.fatalities is not None
     assert (strike.fatalities["value"], strike.fatalities["claimed_by"]) == (9, "Iran")  # the toll is Iran's
+
+
+def test_where_an_event_happened() -> None:
+    def where(text: str) -> list[tuple[str, str | None]]:
+        return [(m.text, (m.location or {}).get("name")) for m in mentions(text)]
+
+    assert where("Raisi accused Israel of being behind the blast.") == [("accused", None), ("blast", None)]  # an addressee
+    assert where("After airstrikes in Iraq and Syria, Iran targeted a village in the Panjgur District of Pakistan.") == [
+        ("airstrikes", "Iraq"),
+        ("targeted", "Panjgur"),  # not the place of the airstrikes before it
+    ]
+    assert where("Iran struck Pakistan on Tuesday.") == [("struck", "Pakistan")]  # a struck country is where
+
+
+def test_a_bound_is_not_the_date() -> None:
+    text = "Pakistani airstrikes were the first attacks on Iranian soil since the end of the Iran–Iraq War in 1988."
+    assert [(m.text, m.date_start) for m in mentions(text, None)] == [("airstrikes", None), ("attacks", None)]
+
+
+def test_both_countries_are_the_last_two_named() -> None:
+    found = mentions("Iran struck Pakistan. Pakistan struck back at Iran. On 19 January, both countries agreed to de-escalate.")
+    assert [(m.type, m.actors) for m in found if m.type == "AGREE"] == [("AGREE", ["Pakistan", "Iran"])]

@@ -13,7 +13,6 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from .extract.events import mention_events
 from .ingest import Fetcher, HttpFetcher, discover, read_item
 from .model import Document, Dossier, Failure, RawDocument, RunStats
 from .pipeline import version, work
@@ -66,8 +65,8 @@ def build(
         st.finish_run(run_id, documents=stats.documents, new=stats.new, failures=len(stats.failures))
         t0 = time.perf_counter()
         docs = st.documents()
-        dossier = Dossier(docs, failures=st.failures(), events=mention_events(docs), run=stats)
         stats.timed("load", time.perf_counter() - t0)
+        dossier = fused(docs, failures=st.failures(), run=stats)
     if out is not None:
         t0 = time.perf_counter()
         write_outputs(dossier, Path(out))
@@ -276,4 +275,31 @@ def open_dossier(store: str | Path) -> Dossier:
     """Return the dossier of what a store holds, without running anything."""
     with Store(store, read_only=True) as st:
         docs = st.documents()
-        return Dossier(docs, failures=st.failures(), events=mention_events(docs))
+        failures = st.failures()
+    return fused(docs, failures=failures)
+
+
+def fused(documents: list[Document], *, failures: list[Failure] | None = None, run: RunStats | None = None) -> Dossier:
+    """The dossier of these documents: their event mentions fused into events, with claims, conflicts and sources."""
+    from .fuse import fuse
+
+    t0 = time.perf_counter()
+    f = fuse(documents)
+    if run is not None:
+        for name, seconds in f.stats.items():
+            if name.startswith("fuse."):
+                run.timed(name, seconds)
+        run.timed("fuse", time.perf_counter() - t0)
+    return Dossier(
+        documents,
+        failures=failures or [],
+        events=f.events,
+        conflicts=f.conflicts,
+        sources=f.sources,
+        entities=f.entities,
+        timeline=f.timeline,
+        infobox=f.infobox,
+        copies={k: c.to_dict() for k, c in f.copies.items()},
+        fusion={"focus": f.focus, **{k: v for k, v in f.stats.items() if not k.startswith("fuse.")}},
+        run=run,
+    )

@@ -211,6 +211,11 @@ class Dossier:
     events: list[dict[str, Any]] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     sources: list[dict[str, Any]] = field(default_factory=list)
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    timeline: list[dict[str, Any]] = field(default_factory=list)
+    infobox: dict[str, Any] = field(default_factory=dict)
+    copies: dict[str, dict[str, Any]] = field(default_factory=dict)  # document id -> its copy group (fuse.dedup)
+    fusion: dict[str, Any] = field(default_factory=dict)  # what fusion did: counts, focus countries, seconds
     run: RunStats | None = None
 
     def document(self, doc_id: str) -> Document:

@@ -69,6 +69,27 @@ _VAGUE = {"people", "person", "one", "some", "others", "who", "which", "that", "
 _KILLED = {"killed"}
 _INJURED = {"injured"}
 BACKGROUND_AFTER = timedelta(days=30)
+_PAIR_NOUNS = frozenset(("country", "nation", "side", "government", "state", "neighbour", "neighbor", "capital"))
+_LOCATIVE = frozenset(
+    (
+        "in",
+        "at",
+        "near",
+        "inside",
+        "outside",
+        "across",
+        "into",
+        "around",
+        "within",
+        "throughout",
+        "along",
+        "over",
+        "on",
+        "onto",
+        "off",
+        "from",
+    )
+)
 _REFERENCE = re.compile(r"\b(?:after|before)$", re.I)  # a time expression dating the event it introduces
 # A heading: a short paragraph of its own that does not end like a sentence.
 _HEADING = re.compile(r"(?:^|\n\n)(?=[^\n]{1,80}(?:\n\n|$))(?:\S+[ \t]+){0,8}\S*[^.!?:;,\"”’'\s](?=\n\n|$)")
@@ -227,6 +248,23 @@ class _Index:
         before = [e for e in self.entities if e.end <= tok.idx and e.label in want]
         return before[-1] if before else None
 
+    def pair(self, tok: Any) -> list[Entity]:
+        """ "both countries", "the two sides": the last two states named before them, or none.
+
+        A plural anaphor with "both" or "two" refers to two parties the text has just named;
+        in conflict news these are states (or their capitals and demonyms standing for them).
+        """
+        if tok.lemma_.lower() not in _PAIR_NOUNS or not any(c.lower_ in ("both", "two") for c in tok.children):
+            return []
+        found: list[Entity] = []
+        for e in reversed(self.entities):
+            if e.end <= tok.idx and e.country and e.kind in ("country", "demonym", "capital", "government"):
+                if all(f.country != e.country for f in found):
+                    found.append(e)
+                if len(found) == 2:
+                    return found[::-1]
+        return []
+
     def places_in(self, start: int, end: int) -> list[Place]:
         return [p for p in self.places if start <= p.start and p.end <= end]
 
@@ -374,6 +412,9 @@ def _named(tokens: list[Any], idx: _Index, *, people: bool = False) -> list[str]
 
     out: list[str] = []
     for t in tokens:
+        for e in idx.pair(t):  # "both countries agreed"
+            if _name(e) not in out:
+                out.append(_name(e))
         e = idx.antecedent(t) if t.pos_ == "PRON" else idx.entity(t)
         if e is not None and e.label in ("PERSON", "ORG", "GPE", "NORP", "GROUP", "LOC"):
             name = _name(e)
@@ -496,6 +537,27 @@ def _figure(counts: Sequence[Count], want: set[str]) -> dict[str, Any] | None:
     return None
 
 
+def _bound(parsed: Any, start: int) -> bool:
+    """Is the time at ``start`` a bound ("since 1988", "until March"), not when something happened?"""
+    span = parsed.char_span(start, start + 1, alignment_mode="expand")
+    return span is not None and any(a.lower_ in ("since", "until", "till") for a in span.root.ancestors if a.dep_ == "prep")
+
+
+def _locative(parsed: Any, start: int) -> bool:
+    """Is the name at ``start`` where something happens: the object of "in", "near", "at"... (or a name inside one)?"""
+    span = parsed.char_span(start, start + 1, alignment_mode="expand")
+    if span is None:
+        return False
+    tok = span.root
+    for _ in range(4):  # up through the name's own words ("Sistan and Baluchestan province", "the city of Quetta")
+        if tok.dep_ == "pobj":
+            return tok.head.lower_ in _LOCATIVE or (tok.head.lower_ == "of" and tok.head.head.dep_ == "pobj")
+        if tok.dep_ not in ("compound", "amod", "conj", "appos", "nmod", "poss", "cc") or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
+
+
 def _sourced(fig: dict[str, Any] | None, parsed: Any, idx: _Index, default: str | None) -> dict[str, Any] | None:
     """A figure with its own source: "condemned the strikes and stated that nine had been killed" cites the one who stated it."""
     if fig is None:
@@ -581,14 +643,36 @@ def extract_events(
                 out[-1] = _continued(out[-1], [c for c in counts if s0 <= c.start < s1], _speaker(tok, sent, idx))
                 continue
             negated, future, hypothetical = _modality(tok, lex)
-            own = [
-                p
-                for p in (idx.places_in(tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge)) or idx.places_in(s0, s1))
-                if not any(a <= p.start < b for a, b in subjects)
+            # a place in the trigger's own phrase, else one the sentence gives as where ("in X", "near Y"); never
+            # one inside another event's phrase ("after airstrikes in Iraq, Iran targeted ...") and, for a statement,
+            # never its addressee ("accused Israel" names no place)
+            others = [
+                (t.left_edge.idx, t.right_edge.idx + len(t.right_edge))
+                for t, _ in found
+                if t.i != tok.i and t.i not in governing and _lemma(t, lex) not in _OUTCOMES and t not in tok.conjuncts
             ]
+            verbal = type_ in _participants()[1] and type_ != "CONSULT"  # a visit is where it is: "visited Pakistan"
+            phrase = [
+                p
+                for p in idx.places_in(tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge))
+                if not any(a <= p.start < b and not (a <= tok.idx < b) for a, b in others) and (not verbal or _locative(parsed, p.start))
+            ]
+            around = [
+                p
+                for p in idx.places_in(s0, s1)
+                if _locative(parsed, p.start) and not any(a <= p.start < b and not (a <= tok.idx < b) for a, b in others)
+            ]
+            own = [p for p in (phrase or around) if not any(a <= p.start < b for a, b in subjects)]
             place = next((p for p in own if p.country and p.text not in actors), None)
             # "X, two days after Y": the offset dates Y, which comes after it, not X before it
-            stated = [t for t in days if s0 <= t.start < s1 and not (_REFERENCE.search(t.text) and tok.idx < t.start)]
+            stated = [
+                t
+                for t in days
+                if s0 <= t.start < s1
+                and not (_REFERENCE.search(t.text) and tok.idx < t.start)
+                and not _bound(parsed, t.start)
+                and not any(a <= t.start < b and not (a <= tok.idx < b) for a, b in others)
+            ]
             # the narrative's day carries over until a section heading starts another part of the story
             before = [
                 t

@@ -43,10 +43,14 @@ def dossier_json(dossier: Dossier) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
         "generated_by": f"triangulate {__version__}",
-        "documents": [document_json(d) for d in dossier.documents],
+        "documents": [document_json(d) | {"copy": dossier.copies.get(d.id)} for d in dossier.documents],
         "events": dossier.events,
         "conflicts": dossier.conflicts,
         "sources": dossier.sources,
+        "timeline": dossier.timeline,
+        "infobox": dossier.infobox,
+        "entities": dossier.entities,
+        "fusion": dossier.fusion,
         "failures": [{"source": f.source, "code": f.code, "reason": f.reason, "stage": f.stage} for f in dossier.failures],
     }
 

@@ -1,0 +1,188 @@
+"""Fuse: the only stage that sees all documents.
+
+1. copies and syndicated reprints are grouped (:mod:`.dedup`), so that ten copies of one
+   report count as one independent source;
+2. names are resolved across documents: one canonical entity per actor, place, organisation
+   and source, with its aliases and mentions (:func:`resolve_entities`);
+3. the event mentions of all documents are clustered into real-world events (:mod:`.coref`);
+4. each event's attributes are reconciled: who claims what, the value settled on and the
+   rule that chose it, and a conflict wherever reports disagree (:mod:`.reconcile`);
+5. every document is scored for reliability (:mod:`.reliability`);
+6. the timeline and the infobox are drawn from the fused events (:mod:`.summary`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import Document
+from .coref import cluster_mentions, mentions_of
+from .dedup import Copy, copy_groups
+from .reconcile import reconcile
+from .reliability import score_sources
+from .summary import infobox, timeline
+
+__all__ = ["Fused", "focus_countries", "fuse", "resolve_entities"]
+
+FOCUS_SHARE = 0.5  # a country with at least half the top country's weight is one the corpus is about
+MAX_ENTITY_MENTIONS = 20  # spans kept per entity in the dossier (all are counted)
+
+
+@dataclass(slots=True)
+class Fused:
+    """What fusion makes of a set of documents."""
+
+    events: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    copies: dict[str, Copy] = field(default_factory=dict)
+    timeline: list[dict[str, Any]] = field(default_factory=list)
+    infobox: dict[str, Any] = field(default_factory=dict)
+    focus: list[str] = field(default_factory=list)
+    stats: dict[str, float] = field(default_factory=dict)
+
+
+def _source_key(name: str) -> str:
+    """A source's name compared loosely: case, "the", possessives and punctuation ignored."""
+    s = re.sub(r"[’']s\b", "", name.lower())
+    s = re.sub(r"^the\s+", "", s)
+    return re.sub(r"[^\w]+", " ", s).strip()
+
+
+def resolve_entities(documents: Sequence[Document]) -> tuple[list[dict[str, Any]], dict[tuple[str, str], str]]:
+    """One entity per real-world actor, place, organisation and source across all documents.
+
+    Returns the entities (id, name, type, aliases, country, documents, mentions) and a map
+    from ``(document id, name in that document)`` to the dossier-wide name.
+    """
+    from ..analyze.entities import unify
+
+    docs = [d for d in documents if d.analysis is not None]
+    unified = unify(d.analysis.entities for d in docs if d.analysis is not None)
+    names: dict[tuple[str, str], str] = {}
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for doc, ents in zip(docs, unified, strict=True):
+        assert doc.analysis is not None
+        for before, e in zip(doc.analysis.entities, ents, strict=True):
+            names[(doc.id, before.canonical)] = e.canonical
+            label = {"GROUP": "ORG", "LOC": "GPE"}.get(e.label, e.label)
+            g = groups.setdefault(
+                (label, e.key),
+                {"name": e.canonical, "type": label, "country": e.country, "aliases": Counter(), "docs": set(), "mentions": []},
+            )
+            g["aliases"][e.text] += 1
+            g["docs"].add(doc.id)
+            g["mentions"].append({"doc": doc.id, "start": e.start, "end": e.end, "quote": doc.text[e.start : e.end]})
+    # the sources documents cite ("Iranian state media", "Pakistan's foreign ministry") are entities too
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    cited: dict[str, list[tuple[Document, Any]]] = defaultdict(list)
+    for doc in docs:
+        assert doc.analysis is not None
+        for m in doc.analysis.events:
+            for who in [m.claimed_by, *(f.get("claimed_by") for f in (m.fatalities, m.injuries) if f)]:
+                if who:
+                    spellings[_source_key(who)][who] += 1
+                    cited[_source_key(who)].append((doc, m))
+    for key, spelled in spellings.items():
+        name = min(spelled, key=lambda s: (-spelled[s], -len(s), s))
+        for doc, _m in cited[key]:
+            for s in spelled:
+                names.setdefault((doc.id, s), name)
+        known = next((g for g in groups.values() if g["name"] == name), None)
+        if known is not None:
+            known["source"] = True
+            continue
+        groups[("SOURCE", key)] = {
+            "name": name,
+            "type": "SOURCE",
+            "country": None,
+            "aliases": Counter(spelled),
+            "docs": {d.id for d, _ in cited[key]},
+            "mentions": [
+                {"doc": d.id, "start": m.sentence[0], "end": m.sentence[1], "quote": d.text[m.sentence[0] : m.sentence[1]]}
+                for d, m in cited[key]
+            ],
+            "source": True,
+        }
+    entities = []
+    for (label, key), g in sorted(groups.items(), key=lambda kv: (-len(kv[1]["mentions"]), kv[1]["name"])):
+        entities.append(
+            {
+                "id": "n" + hashlib.sha256(f"{label}:{key}".encode()).hexdigest()[:12],
+                "name": g["name"],
+                "type": label,
+                "country": g["country"],
+                "aliases": sorted(g["aliases"], key=lambda a: (-g["aliases"][a], a)),
+                "documents": len(g["docs"]),
+                "mention_count": len(g["mentions"]),
+                "mentions": g["mentions"][:MAX_ENTITY_MENTIONS],
+                "cited_as_source": bool(g.get("source")),
+            }
+        )
+    return entities, names
+
+
+def focus_countries(documents: Iterable[Document], copies: Mapping[str, Copy] | None = None) -> list[str]:
+    """The countries the corpus is about: by their share of each independent report's country names."""
+    weight: defaultdict[str, float] = defaultdict(float)
+    seen: set[str] = set()
+    for doc in documents:
+        group = copies[doc.id].group if copies and doc.id in copies else doc.id
+        if doc.analysis is None or group in seen:
+            continue
+        seen.add(group)
+        for country, share in doc.analysis.countries.items():
+            weight[country] += share
+    if not weight:
+        return []
+    top = max(weight.values())
+    return sorted(k for k, w in weight.items() if w >= FOCUS_SHARE * top)
+
+
+def fuse(documents: Sequence[Document], *, copies: Mapping[str, Copy] | None = None) -> Fused:
+    """Fuse the documents' event mentions into events, with claims, conflicts, sources and entities."""
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    found = dict(copies) if copies is not None else copy_groups(documents)
+    timings["fuse.dedup"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    entities, names = resolve_entities(documents)
+    timings["fuse.entities"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    mentions = mentions_of(documents, names=names)
+    clusters = cluster_mentions(mentions)
+    timings["fuse.coref"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    focus = focus_countries(documents, found)
+    by_id = {d.id: d for d in documents}
+    settled = reconcile(clusters, by_id, copies=found, focus=set(focus))
+    timings["fuse.reconcile"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    agreement = {k: (a.agree, a.disagree) for k, a in settled.agreement.items()}
+    sources = score_sources(documents, copies=found, agreement=agreement)
+    timings["fuse.reliability"] = time.perf_counter() - t0
+    stats = {
+        **timings,
+        "mentions": float(len(mentions)),
+        "clusters": float(len(clusters)),
+        "events": float(len(settled.events)),
+        "mentions_too_vague": float(settled.dropped),
+    }
+    return Fused(
+        events=settled.events,
+        conflicts=settled.conflicts,
+        sources=sources,
+        entities=entities,
+        copies=found,
+        timeline=timeline(settled.events),
+        infobox=infobox(settled.events, by_id, parties={e["name"] for e in entities if e["type"] in ("GPE", "ORG", "NORP")}),
+        focus=focus,
+        stats=stats,
+    )

@@ -1,0 +1,395 @@
+"""Event coreference: the mentions of all documents, clustered into real-world events.
+
+Each asserted mention (not negated, not future, not hypothetical) is a :class:`Mention`:
+its type, days, country, place, actors, targets and figures, resolved to the dossier's
+canonical names. Mentions are taken most informative first (a stated date, a country,
+named actors, figures), so that strong mentions seed the events and weak ones ("the
+strikes", with nothing else) join the event they most likely refer to.
+
+Candidates come from blocks: an event is indexed by ``(type, country, day)`` for each of
+its days (and by ``(type, day)`` for mentions that name no country), so a mention is only
+compared with events of its type a day or so apart; the cost grows with the corpus, not
+with its square. Mentions of month or year precision are compared with the few events of
+the same coarse precision in their block.
+
+A mention joins the best candidate whose score reaches :data:`JOIN`, and never one it
+contradicts (another country; places more than :data:`FAR_KM` apart; actor and target
+swapped; days more than :data:`DAY_SLACK` apart). A date one day off is not a reason to
+split: it becomes a conflict in reconciliation. Scores (see :func:`score`):
+
+====================================================  =====
+same day (stated or narrative) / one day apart          2 / 1
+same country (no country: one the document is about)   1
+an actor in common / a target in common                 2 / 1
+same place, or places within :data:`NEAR_KM`            1
+a figure in common                                     1
+same document, within :data:`NEAR_CHARS` / farther       2 / 1
+both name actors, none in common (likewise targets)    -1
+====================================================  =====
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ..model import Document
+
+__all__ = ["FAMILY", "Cluster", "Mention", "cluster_mentions", "mentions_of", "same_place", "score"]
+
+JOIN = 3  # the score a mention needs to join an event
+DAY_SLACK = 1  # days two reports of one event may differ by (a conflict, not another event)
+PUBLICATION_WINDOW = 7  # an event dated only by its article's publication happened in the week before
+NEAR_KM = 50.0
+FAR_KM = 100.0
+ABOUT_SHARE = 0.2  # a country with this share of a document's country names is one it is about
+NEAR_CHARS = 400  # mentions this close in one document are most likely the same story
+
+# PLOVER's four quad classes (PLOVER manual 0.8, "Event categories"): the blocks of fusion
+FAMILY: dict[str, str] = {
+    **dict.fromkeys(("AGREE", "CONSULT", "SUPPORT", "CONCEDE"), "verbal cooperation"),
+    **dict.fromkeys(("COOPERATE", "AID", "RETREAT"), "material cooperation"),
+    **dict.fromkeys(("REQUEST", "ACCUSE", "REJECT", "THREATEN"), "verbal conflict"),
+    **dict.fromkeys(("PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"), "material conflict"),
+}
+
+
+@dataclass(slots=True)
+class Mention:
+    """One asserted event mention of one document, as fusion sees it."""
+
+    doc: str
+    index: int  # its place in the document's ``analysis.events``
+    start: int
+    end: int
+    quote: str
+    sentence: tuple[int, int]
+    type: str
+    mode: str | None
+    first: date | None  # the days it gives (None: no date at all)
+    last: date | None
+    precision: str | None
+    date_source: str | None  # stated, narrative, publication
+    country: str | None
+    place: dict[str, Any] | None
+    actors: tuple[str, ...]
+    targets: tuple[str, ...]
+    fatalities: dict[str, Any] | None
+    injuries: dict[str, Any] | None
+    claimed_by: str | None
+    background: bool
+    published: date | None
+    about: frozenset[str] = frozenset()  # the countries its document is mostly about
+    country_inferred: bool = False  # the country comes from a country target ("strikes on X"), not a place
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """Where it is: document and offset."""
+        return (self.doc, self.start)
+
+    @property
+    def dated(self) -> bool:
+        """Whether the text itself dates it (stated or narrative), not only the publication."""
+        return self.first is not None and self.date_source in ("stated", "narrative")
+
+    @property
+    def exact(self) -> bool:
+        """Whether it is dated to a day or a week (coarser dates are compared apart)."""
+        return self.dated and self.precision in ("day", "week")
+
+    def informativeness(self) -> int:
+        """How much it says: mentions that say more seed events."""
+        return (
+            4 * (self.date_source == "stated")
+            + 2 * (self.date_source == "narrative")
+            + 2 * (self.country is not None)
+            + bool(self.place and self.place.get("kind") not in (None, "country"))
+            + 2 * bool(self.actors)
+            + bool(self.targets)
+            + bool(self.fatalities or self.injuries)
+        )
+
+
+@dataclass(slots=True)
+class Cluster:
+    """The mentions of one real-world event."""
+
+    type: str
+    mentions: list[Mention] = field(default_factory=list)
+    days: set[int] = field(default_factory=set)  # ordinals of the days its dated mentions give
+    anchor: set[int] = field(default_factory=set)  # the days most of its dated mentions give: others must fall near them
+    votes: Counter[int] = field(default_factory=Counter)
+    loose: set[int] = field(default_factory=set)  # ordinals its publication-dated mentions allow
+    coarse: set[tuple[int, int]] = field(default_factory=set)  # (first, last) of month/year-precision dates
+    countries: set[str] = field(default_factory=set)
+    actors: set[str] = field(default_factory=set)
+    targets: set[str] = field(default_factory=set)
+    places: list[dict[str, Any]] = field(default_factory=list)
+    figures: set[int] = field(default_factory=set)
+    docs: dict[str, list[int]] = field(default_factory=dict)  # document -> offsets of its mentions
+
+    @property
+    def id(self) -> str:
+        """A stable id: from the earliest mention in document order, the same on every run."""
+        first = min(m.key for m in self.mentions)
+        return "e" + hashlib.sha256(f"{first[0]}:{first[1]}:{self.type}".encode()).hexdigest()[:12]
+
+    def add(self, m: Mention) -> None:
+        """Take a mention in."""
+        self.mentions.append(m)
+        if m.exact and m.first and m.last:
+            self.days.update(range(m.first.toordinal(), m.last.toordinal() + 1))
+            # compared with the days most of its reports give, not all days so far, an event cannot drift day by day
+            for d in range(m.first.toordinal(), m.last.toordinal() + 1):
+                self.votes[d] += 1
+            top = max(self.votes.values())
+            self.anchor = {d for d, n in self.votes.items() if n == top}
+        elif m.dated and m.first and m.last:
+            self.coarse.add((m.first.toordinal(), m.last.toordinal()))
+        elif m.first is not None:
+            pub = m.first.toordinal()
+            self.loose.update(range(pub - PUBLICATION_WINDOW, pub + 1))
+        if m.country:
+            self.countries.add(m.country)
+        self.actors.update(m.actors)
+        self.targets.update(m.targets)
+        if m.place and m.place.get("kind") not in (None, "country"):
+            self.places.append(m.place)
+        for fig in (m.fatalities, m.injuries):
+            if fig and fig.get("value") is not None:
+                self.figures.add(int(fig["value"]))
+        self.docs.setdefault(m.doc, []).append(m.start)
+
+
+def mentions_of(documents: Iterable[Document], *, names: Mapping[tuple[str, str], str] | None = None) -> list[Mention]:
+    """The asserted mentions of the documents, with names mapped to the dossier's canonical ones.
+
+    ``names`` maps ``(document id, name in that document)`` to the dossier-wide name.
+    """
+    names = names or {}
+    out: list[Mention] = []
+    for doc in documents:
+        if doc.analysis is None:
+            continue
+        published = _day(doc.published)
+        about = frozenset(k for k, share in doc.analysis.countries.items() if share >= ABOUT_SHARE)
+        states = {e.canonical: e.country for e in doc.analysis.entities if e.kind in ("country", "demonym", "capital") and e.country}
+        states |= {_state_name(e.country): e.country for e in doc.analysis.entities if e.kind in ("demonym", "capital") and e.country}
+        for n, m in enumerate(doc.analysis.events):
+            if m.negated or m.future or m.hypothetical:
+                continue
+            loc = m.location or None
+            country = (loc or {}).get("country")
+            inferred = False
+            if country is None and m.type in ("ASSAULT", "COERCE"):  # "strikes on Pakistan": in Pakistan
+                hit = [states[t] for t in m.targets if states.get(t)]
+                country, inferred = (hit[0], True) if len(set(hit)) == 1 else (None, False)
+            out.append(
+                Mention(
+                    doc=doc.id,
+                    index=n,
+                    start=m.start,
+                    end=m.end,
+                    quote=m.text,
+                    sentence=m.sentence,
+                    type=m.type,
+                    mode=m.mode,
+                    first=_day(m.date_start),
+                    last=_day(m.date_end) or _day(m.date_start),
+                    precision=m.date_precision,
+                    date_source=m.date_source,
+                    country=country,
+                    place=loc,
+                    actors=tuple(dict.fromkeys(names.get((doc.id, a), a) for a in m.actors)),
+                    targets=tuple(dict.fromkeys(names.get((doc.id, t), t) for t in m.targets)),
+                    fatalities=m.fatalities,
+                    injuries=m.injuries,
+                    claimed_by=m.claimed_by,
+                    background=m.background,
+                    published=published,
+                    about=about,
+                    country_inferred=inferred,
+                )
+            )
+    return out
+
+
+def _state_name(code: str) -> str:
+    from ..analyze.entities import country_name
+    from ..analyze.lexicon import lexicon
+
+    return country_name(code, lexicon()) or code
+
+
+def _day(iso: str | None) -> date | None:
+    if not iso:
+        return None
+    try:
+        return date.fromisoformat(iso[:10])
+    except ValueError:
+        return None
+
+
+def _km(a: Mapping[str, Any], b: Mapping[str, Any]) -> float | None:
+    """Great-circle distance between two resolved places, or None when either has no coordinates."""
+    if a.get("lat") is None or b.get("lat") is None or a.get("lon") is None or b.get("lon") is None:
+        return None
+    la1, lo1, la2, lo2 = map(math.radians, (float(a["lat"]), float(a["lon"]), float(b["lat"]), float(b["lon"])))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def same_place(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool | None:
+    """True: the same place or near; False: far apart; None: cannot tell."""
+    if a.get("geonameid") and a.get("geonameid") == b.get("geonameid"):
+        return True
+    if str(a.get("name", "")).lower() == str(b.get("name", "")).lower():
+        return True
+    for big, small in ((a, b), (b, a)):  # a province and a town: the town is in it or not
+        if big.get("kind") == "admin1" and small.get("kind") != "admin1":
+            if not big.get("admin1") or not small.get("admin1"):
+                return None
+            return str(big["admin1"]).lower() == str(small["admin1"]).lower() and big.get("country") == small.get("country")
+    km = _km(a, b)
+    if km is None:
+        return None
+    return True if km <= NEAR_KM else False if km > FAR_KM else None
+
+
+def _date_points(m: Mention, c: Cluster) -> int | None:
+    """What the dates say: 2 same day, 1 a day apart, 0 compatible, None incompatible."""
+    if m.first is None or m.last is None:
+        return 0
+    lo, hi = m.first.toordinal(), m.last.toordinal()
+    if m.exact:
+        if c.anchor:
+            gap = min(max(lo - d, d - hi, 0) for d in c.anchor)
+            return 2 if gap == 0 else 1 if gap <= DAY_SLACK else None
+        if c.loose:
+            return 0 if any(lo <= d <= hi for d in c.loose) else None
+        return 0 if any(a <= hi and lo <= b for a, b in c.coarse) else None if c.coarse else 0
+    if m.dated:  # a month or a year
+        if c.coarse:
+            return 1 if (lo, hi) in c.coarse else 0 if any(a <= hi and lo <= b for a, b in c.coarse) else None
+        return None if c.days or c.loose else 0
+    # only the publication date: the event happened in the week before it
+    allowed = range(hi - PUBLICATION_WINDOW, hi + 1)
+    if c.anchor:
+        return 0 if any(d in allowed for d in c.anchor) else None
+    if c.loose:
+        return 0 if any(d in allowed for d in c.loose) else None
+    return None
+
+
+def score(m: Mention, c: Cluster) -> int | None:
+    """How well a mention fits an event (see the module's table); None when it contradicts it."""
+    if m.type != c.type:
+        return None
+    if m.country and c.countries and m.country not in c.countries:
+        return None
+    dates = _date_points(m, c)
+    if dates is None:
+        return None
+    swapped = bool(set(m.actors) & c.targets and set(m.targets) & c.actors and not set(m.actors) & c.actors)
+    if swapped:
+        return None  # the roles are swapped: X on Y against Y on X
+    points = dates
+    if m.country and m.country in c.countries:
+        points += 1
+    elif not m.country and c.countries & m.about:
+        points += 1  # no place named: the event in a country the document is about is the likelier one
+    if m.actors and c.actors:
+        points += 2 if set(m.actors) & c.actors else -1
+    if m.targets and c.targets:
+        points += 1 if set(m.targets) & c.targets else -1
+    if m.place and m.place.get("kind") not in (None, "country") and c.places:
+        verdicts = [same_place(m.place, p) for p in c.places]
+        if any(v is True for v in verdicts):
+            points += 1
+        elif all(v is False for v in verdicts):
+            return None
+    if any(f and f.get("value") is not None and int(f["value"]) in c.figures for f in (m.fatalities, m.injuries)):
+        points += 1
+    offsets = c.docs.get(m.doc)
+    if offsets:
+        points += 2 if min(abs(o - m.start) for o in offsets) <= NEAR_CHARS else 1
+    return points
+
+
+class _Blocks:
+    """Events indexed by type, country and day, so a mention meets only its likely matches."""
+
+    def __init__(self) -> None:
+        self.by_country: dict[tuple[str, str | None, int], list[int]] = defaultdict(list)
+        self.by_day: dict[tuple[str, int], list[int]] = defaultdict(list)
+        self.coarse: dict[str, list[int]] = defaultdict(list)
+        self.seen: dict[int, set[tuple[str | None, int]]] = defaultdict(set)
+
+    def register(self, n: int, c: Cluster) -> None:
+        """Index an event under every (country, day) it now has."""
+        countries: list[str | None] = [*sorted(c.countries)] or [None]
+        for d in c.anchor or c.loose:
+            for k in countries:
+                if (k, d) not in self.seen[n]:
+                    self.seen[n].add((k, d))
+                    self.by_country[(c.type, k, d)].append(n)
+                    if k == countries[0]:
+                        self.by_day[(c.type, d)].append(n)
+        if c.coarse and n not in self.coarse[c.type]:
+            self.coarse[c.type].append(n)
+
+    def candidates(self, m: Mention) -> list[int]:
+        """The events a mention may belong to."""
+        if m.first is None or m.last is None:
+            return []
+        lo, hi = m.first.toordinal(), m.last.toordinal()
+        if m.exact:
+            days = range(lo - DAY_SLACK, hi + DAY_SLACK + 1)
+        elif m.dated:
+            return list(self.coarse.get(m.type, []))
+        else:
+            days = range(hi - PUBLICATION_WINDOW, hi + 1)
+        found: set[int] = set()
+        for d in days:
+            if m.country:
+                found.update(self.by_country.get((m.type, m.country, d), ()))
+                found.update(self.by_country.get((m.type, None, d), ()))
+            else:
+                found.update(self.by_day.get((m.type, d), ()))
+        return sorted(found)
+
+
+def cluster_mentions(mentions: Sequence[Mention]) -> list[Cluster]:
+    """Group mentions into events: most informative first, each joining its best-fitting event or starting one."""
+    order = sorted(mentions, key=lambda m: (-m.informativeness(), m.published or date.max, m.doc, m.start, m.type))
+    clusters: list[Cluster] = []
+    blocks = _Blocks()
+    by_doc: dict[str, list[int]] = defaultdict(list)
+    for m in order:
+        best: tuple[int, int] | None = None
+        # a mention without any date can still join its own document's story
+        undated = by_doc.get(m.doc, []) if m.first is None else []
+        for n in blocks.candidates(m) + undated:
+            s = score(m, clusters[n])
+            # the best fit; on a tie, the event more reports already describe
+            if (
+                s is not None
+                and s >= JOIN
+                and (best is None or (s, len(clusters[n].mentions), -n) > (best[0], len(clusters[best[1]].mentions), -best[1]))
+            ):
+                best = (s, n)
+        if best is None:
+            clusters.append(Cluster(type=m.type))
+            best = (0, len(clusters) - 1)
+        clusters[best[1]].add(m)
+        blocks.register(best[1], clusters[best[1]])
+        if best[1] not in by_doc[m.doc]:
+            by_doc[m.doc].append(best[1])
+    for c in clusters:
+        c.mentions.sort(key=lambda x: x.key)
+    return sorted(clusters, key=lambda c: min(x.key for x in c.mentions))
