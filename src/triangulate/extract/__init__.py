@@ -412,9 +412,9 @@ def _named(tokens: list[Any], idx: _Index, *, people: bool = False) -> list[str]
 
     out: list[str] = []
     for t in tokens:
-        for e in idx.pair(t):  # "both countries agreed"
-            if _name(e) not in out:
-                out.append(_name(e))
+        for state in idx.pair(t):  # "both countries agreed"
+            if _name(state) not in out:
+                out.append(_name(state))
         e = idx.antecedent(t) if t.pos_ == "PRON" else idx.entity(t)
         if e is not None and e.label in ("PERSON", "ORG", "GPE", "NORP", "GROUP", "LOC"):
             name = _name(e)
