@@ -240,3 +240,18 @@ def test_negated_and_future_mentions_are_not_events() -> None:
     neg = event(text, "strike", day="2024-01-16", place=QUETTA, actors=("Iran",))
     f = fuse([doc("a", text, EventMention(**{**neg.to_dict(), "sentence": neg.sentence, "negated": True}))])
     assert f.events == []
+
+
+def test_an_organ_of_a_state_acts_for_it() -> None:
+    from triangulate.analyze.entities import Entity
+
+    one = "Iran struck Quetta on 16 January."
+    two = "The Revolutionary Guards struck a village on 16 January, killing 2 people."
+    a = doc("a", one, event(one, "struck", day="2024-01-16", place=QUETTA, actors=("Iran",)))
+    b = doc("b", two, event(two, "struck", day="2024-01-16", actors=("Revolutionary Guards",), targets=("village",), killed=2))
+    assert b.analysis is not None
+    guards = Entity(start=4, end=24, text="Revolutionary Guards", label="ORG", canonical="Revolutionary Guards", key="revolutionaryguards")
+    b.analysis.entities.append(Entity(**{**guards.to_dict(), "country": "IR"}))
+    f = fuse([a, b])
+    (e,) = f.events  # no place in b, a Guards' strike that day is Iran's strike
+    assert sorted(m["doc"] for m in e["mentions"]) == ["a", "b"] and e["fatalities"]["best"] == 2

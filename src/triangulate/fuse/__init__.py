@@ -90,12 +90,13 @@ def resolve_entities(documents: Sequence[Document]) -> tuple[list[dict[str, Any]
                 if who:
                     spellings[_source_key(who)][who] += 1
                     cited[_source_key(who)].append((doc, m))
+    by_name = {g["name"]: g for g in groups.values()}
     for key, spelled in spellings.items():
         name = min(spelled, key=lambda s: (-spelled[s], -len(s), s))
         for doc, _m in cited[key]:
             for s in spelled:
                 names.setdefault((doc.id, s), name)
-        known = next((g for g in groups.values() if g["name"] == name), None)
+        known = by_name.get(name)
         if known is not None:
             known["source"] = True
             continue

@@ -21,6 +21,7 @@ split: it becomes a conflict in reconciliation. Scores (see :func:`score`):
 same day (stated or narrative) / one day apart          2 / 1
 same country (no country: one the document is about)   1
 an actor in common / a target in common                 2 / 1
+no actor in common, but one of the same state          1
 same place, or places within :data:`NEAR_KM`            1
 a figure in common                                     1
 same document, within :data:`NEAR_CHARS` / farther       2 / 1
@@ -36,6 +37,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from ..model import Document
@@ -85,6 +87,7 @@ class Mention:
     background: bool
     published: date | None
     about: frozenset[str] = frozenset()  # the countries its document is mostly about
+    sides: frozenset[str] = frozenset()  # the countries its actors belong to ("Pakistan Air Force": PK)
     country_inferred: bool = False  # the country comes from a country target ("strikes on X"), not a place
 
     @property
@@ -128,6 +131,7 @@ class Cluster:
     coarse: set[tuple[int, int]] = field(default_factory=set)  # (first, last) of month/year-precision dates
     countries: set[str] = field(default_factory=set)
     actors: set[str] = field(default_factory=set)
+    sides: set[str] = field(default_factory=set)
     targets: set[str] = field(default_factory=set)
     places: list[dict[str, Any]] = field(default_factory=list)
     figures: set[int] = field(default_factory=set)
@@ -157,6 +161,7 @@ class Cluster:
         if m.country:
             self.countries.add(m.country)
         self.actors.update(m.actors)
+        self.sides.update(m.sides)
         self.targets.update(m.targets)
         if m.place and m.place.get("kind") not in (None, "country"):
             self.places.append(m.place)
@@ -180,11 +185,14 @@ def mentions_of(documents: Iterable[Document], *, names: Mapping[tuple[str, str]
         about = frozenset(k for k, share in doc.analysis.countries.items() if share >= ABOUT_SHARE)
         states = {e.canonical: e.country for e in doc.analysis.entities if e.kind in ("country", "demonym", "capital") and e.country}
         states |= {_state_name(e.country): e.country for e in doc.analysis.entities if e.kind in ("demonym", "capital") and e.country}
+        belongs = {names.get((doc.id, e.canonical), e.canonical): e.country for e in doc.analysis.entities if e.country}
+        belongs |= states
         for n, m in enumerate(doc.analysis.events):
             if m.negated or m.future or m.hypothetical:
                 continue
             loc = m.location or None
             country = (loc or {}).get("country")
+            actors = tuple(dict.fromkeys(names.get((doc.id, a), a) for a in m.actors))
             inferred = False
             if country is None and m.type in ("ASSAULT", "COERCE"):  # "strikes on Pakistan": in Pakistan
                 hit = [states[t] for t in m.targets if states.get(t)]
@@ -205,7 +213,7 @@ def mentions_of(documents: Iterable[Document], *, names: Mapping[tuple[str, str]
                     date_source=m.date_source,
                     country=country,
                     place=loc,
-                    actors=tuple(dict.fromkeys(names.get((doc.id, a), a) for a in m.actors)),
+                    actors=actors,
                     targets=tuple(dict.fromkeys(names.get((doc.id, t), t) for t in m.targets)),
                     fatalities=m.fatalities,
                     injuries=m.injuries,
@@ -213,6 +221,7 @@ def mentions_of(documents: Iterable[Document], *, names: Mapping[tuple[str, str]
                     background=m.background,
                     published=published,
                     about=about,
+                    sides=frozenset(c for c in (belongs.get(a) or _state_of(a) for a in actors) if c),
                     country_inferred=inferred,
                 )
             )
@@ -224,6 +233,15 @@ def _state_name(code: str) -> str:
     from ..analyze.lexicon import lexicon
 
     return country_name(code, lexicon()) or code
+
+
+@lru_cache(maxsize=65536)
+def _state_of(name: str) -> str | None:
+    """The country a state or a state organ named in the lexicon belongs to ("Iran", "Revolutionary Guards": IR)."""
+    from ..analyze.lexicon import lexicon
+
+    term = lexicon().get(name)
+    return term.country if term is not None and term.kind in ("country", "alias", "government", "capital", "demonym") else None
 
 
 def _day(iso: str | None) -> date | None:
@@ -304,7 +322,8 @@ def score(m: Mention, c: Cluster) -> int | None:
     elif not m.country and c.countries & m.about:
         points += 1  # no place named: the event in a country the document is about is the likelier one
     if m.actors and c.actors:
-        points += 2 if set(m.actors) & c.actors else -1
+        # the same actor; else one of the same state ("the IRGC" and "Iran"); else someone else
+        points += 2 if set(m.actors) & c.actors else 1 if m.sides & c.sides else -1
     if m.targets and c.targets:
         points += 1 if set(m.targets) & c.targets else -1
     if m.place and m.place.get("kind") not in (None, "country") and c.places:
