@@ -247,3 +247,26 @@ def test_a_bound_is_not_the_date() -> None:
 def test_both_countries_are_the_last_two_named() -> None:
     found = mentions("Iran struck Pakistan. Pakistan struck back at Iran. On 19 January, both countries agreed to de-escalate.")
     assert [(m.type, m.actors) for m in found if m.type == "AGREE"] == [("AGREE", ["Pakistan", "Iran"])]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Teachers went on strike on Monday.", "PROTEST"),
+        ("Unions held a general strike.", "PROTEST"),
+        ("Pakistan launched a strike on Iran.", "ASSAULT"),
+        ("Pakistan expelled the Iranian ambassador.", "SANCTION"),
+        ("Police raided the house.", "COERCE"),
+        ("Rebels raided the village.", "ASSAULT"),
+        ("Protesters blocked the road.", "PROTEST"),
+        ("The army blocked aid deliveries.", "COERCE"),
+        ("Pakistan withdrew its ambassador.", "SANCTION"),
+        ("Troops withdrew from the town.", "RETREAT"),
+        ("Police seized weapons.", "COERCE"),
+        ("Iran protested the decision.", "ACCUSE"),
+        ("Thousands protested in the capital.", "PROTEST"),
+    ],
+)
+def test_ambiguous_triggers_follow_the_lexicon_rules(text: str, expected: str) -> None:
+    (m,) = mentions(text)
+    assert m.type == expected

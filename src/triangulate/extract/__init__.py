@@ -143,6 +143,7 @@ class _Lexicon:
     modes: tuple[tuple[str, str, frozenset[str], bool], ...]  # type, mode, cue lemmas, weak
     negation: frozenset[str]
     governors: tuple[tuple[frozenset[str], frozenset[str], str, str | None], ...]  # verbs, object nouns, type, mode
+    decide: dict[str, tuple[str, tuple[tuple[str, str, frozenset[str]], ...]]]  # lemma -> default, (type, where, cue words)
 
 
 @lru_cache(maxsize=1)
@@ -188,7 +189,42 @@ def lexicon() -> _Lexicon:
         modes=modes,
         negation=frozenset({"not", "never", "n't", "no"}),
         governors=tuple((frozenset(g["lemmas"]), frozenset(g["objects"]), g["type"], g.get("mode")) for g in data.get("governors", [])),
+        decide={
+            lemma: (entry["default"], tuple((c["type"], w, frozenset(c[w])) for c in entry["decide"] for w in _CUES if w in c))
+            for lemma, entry in data.get("ambiguous", {}).items()
+            if "decide" in entry
+        },
     )
+
+
+_CUES = ("subject", "object", "modifier", "governor")
+
+
+def _decided(tok: Any, type_: str, lex: _Lexicon) -> str:
+    """The type of a trigger the lexicon lists under several: its ``decide`` cues read off the parse ("go on strike": PROTEST)."""
+    rule = lex.decide.get(_lemma(tok, lex))
+    if rule is None:
+        return type_
+    default, cues = rule
+
+    def words(toks: Any) -> set[str]:
+        return {w for t in toks for w in (t.lemma_.lower(), t.lower_)}
+
+    carrier = tok.head if tok.dep_ == "pobj" else tok
+    governor = carrier.head if carrier.dep_ in ("dobj", "obj", "pobj", "prep") or tok.dep_ == "pobj" else None
+    subjects = [c for c in tok.children if c.dep_ == "nsubj"] or (_subjects(governor) if governor is not None else [])
+    objects = [g for c in tok.children if c.dep_ in ("dobj", "obj") for g in _with_conjuncts(c)]
+    of = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj" for g in _with_conjuncts(p)]
+    found = {
+        "subject": words(subjects) | words(c for s in subjects for c in s.children if c.dep_ == "compound"),
+        "object": words(objects) | words(of),
+        "modifier": words(c for c in tok.children if c.dep_ in ("amod", "compound")) | words(of),
+        "governor": words([governor]) if governor is not None and governor.pos_ in ("VERB", "AUX") else set(),
+    }
+    for decided, where, cue in cues:
+        if found[where] & cue:
+            return decided
+    return default
 
 
 def _lemma(tok: Any, lex: _Lexicon) -> str:
@@ -608,6 +644,7 @@ def extract_events(
             type_ = _trigger(tok, lex)
             if type_ is None:
                 continue
+            type_ = _decided(tok, type_, lex)
             if tok.pos_ == "NOUN" and tok.head.pos_ == "NOUN" and tok.dep_ == "compound":
                 continue  # "strike aircraft": the head noun is what the phrase is about
             if tok.ent_type_ in ("DATE", "TIME") or any(t.start <= tok.idx < t.end for t in times):
