@@ -270,3 +270,16 @@ def test_both_countries_are_the_last_two_named() -> None:
 def test_ambiguous_triggers_follow_the_lexicon_rules(text: str, expected: str) -> None:
     (m,) = mentions(text)
     assert m.type == expected
+
+
+def test_contexts_come_from_the_sentence() -> None:
+    (m,) = mentions("Pakistan expelled the Iranian ambassador over the election.")
+    assert m.contexts == ["diplomatic", "election"]
+
+
+def test_context_cues_name_plover_contexts() -> None:
+    import tomllib
+    from importlib import resources
+
+    data = tomllib.loads(resources.files("triangulate.extract").joinpath("data", "plover.toml").read_text(encoding="utf-8"))
+    assert set(data["contexts"]["cues"]) <= set(data["contexts"]["names"])

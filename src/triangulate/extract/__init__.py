@@ -119,6 +119,7 @@ class EventMention:
     future: bool = False
     hypothetical: bool = False
     background: bool = False
+    contexts: list[str] = field(default_factory=list)  # PLOVER general contexts its sentence cues
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form."""
@@ -144,6 +145,7 @@ class _Lexicon:
     negation: frozenset[str]
     governors: tuple[tuple[frozenset[str], frozenset[str], str, str | None], ...]  # verbs, object nouns, type, mode
     decide: dict[str, tuple[str, tuple[tuple[str, str, frozenset[str]], ...]]]  # lemma -> default, (type, where, cue words)
+    contexts: tuple[tuple[str, re.Pattern[str]], ...]  # PLOVER context -> its cue words as one pattern
 
 
 @lru_cache(maxsize=1)
@@ -189,6 +191,10 @@ def lexicon() -> _Lexicon:
         modes=modes,
         negation=frozenset({"not", "never", "n't", "no"}),
         governors=tuple((frozenset(g["lemmas"]), frozenset(g["objects"]), g["type"], g.get("mode")) for g in data.get("governors", [])),
+        contexts=tuple(
+            (name, re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(cues, key=len, reverse=True)) + r")s?\b", re.I))
+            for name, cues in data["contexts"].get("cues", {}).items()
+        ),
         decide={
             lemma: (entry["default"], tuple((c["type"], w, frozenset(c[w])) for c in entry["decide"] for w in _CUES if w in c))
             for lemma, entry in data.get("ambiguous", {}).items()
@@ -214,7 +220,9 @@ def _decided(tok: Any, type_: str, lex: _Lexicon) -> str:
     governor = carrier.head if carrier.dep_ in ("dobj", "obj", "pobj", "prep") or tok.dep_ == "pobj" else None
     subjects = [c for c in tok.children if c.dep_ == "nsubj"] or (_subjects(governor) if governor is not None else [])
     objects = [g for c in tok.children if c.dep_ in ("dobj", "obj") for g in _with_conjuncts(c)]
-    of = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj" for g in _with_conjuncts(p)]
+    of = [
+        g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj" for g in _with_conjuncts(p)
+    ]
     found = {
         "subject": words(subjects) | words(c for s in subjects for c in s.children if c.dep_ == "compound"),
         "object": words(objects) | words(of),
@@ -755,6 +763,7 @@ def extract_events(
                     future=future,
                     hypothetical=hypothetical,
                     background=bool(published and start_day and start_day < published - BACKGROUND_AFTER),
+                    contexts=[name for name, cue in lex.contexts if cue.search(parsed.text, s0, s1)],
                 )
             )
     return out

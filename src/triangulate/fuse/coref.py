@@ -86,6 +86,7 @@ class Mention:
     claimed_by: str | None
     background: bool
     published: date | None
+    contexts: tuple[str, ...] = ()
     about: frozenset[str] = frozenset()  # the countries its document is mostly about
     sides: frozenset[str] = frozenset()  # the countries its actors belong to ("Pakistan Air Force": PK)
     country_inferred: bool = False  # the country comes from a country target ("strikes on X"), not a place
@@ -221,6 +222,7 @@ def mentions_of(documents: Iterable[Document], *, names: Mapping[tuple[str, str]
                     background=m.background,
                     published=published,
                     about=about,
+                    contexts=tuple(m.contexts),
                     sides=frozenset(c for c in (belongs.get(a) or _state_of(a) for a in actors) if c),
                     country_inferred=inferred,
                 )

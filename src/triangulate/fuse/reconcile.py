@@ -380,6 +380,7 @@ def reconcile(
         targets, target_claims = _names(c, "targets", docs, sup)
         fatalities, f_conflict = _figure(c, "fatalities", docs, sup)
         injuries, i_conflict = _figure(c, "injuries", docs, sup)
+        contexts = Counter(k for m in c.mentions for k in m.contexts)
         modes = Counter(m.mode for m in c.mentions if m.mode)
         mode = min(modes, key=lambda k: (-modes[k], k)) if modes else None
         role, why = _role(c, where["country"], when["start"], focus=focus, first_news=first_news)
@@ -388,6 +389,7 @@ def reconcile(
             "id": c.id,
             "type": c.type,
             "mode": mode,
+            "contexts": sorted(contexts, key=lambda k: (-contexts[k], k)),
             "summary": _summary(c.type, mode, actors, targets, where["name"], when["start"]),
             "date": when,
             "location": where,
