@@ -255,3 +255,15 @@ def test_an_organ_of_a_state_acts_for_it() -> None:
     f = fuse([a, b])
     (e,) = f.events  # no place in b, a Guards' strike that day is Iran's strike
     assert sorted(m["doc"] for m in e["mentions"]) == ["a", "b"] and e["fatalities"]["best"] == 2
+
+
+def test_a_statement_without_a_place_is_its_speakers_and_an_attack_is_not() -> None:
+    said = "Pakistan condemned Iran on 17 January."
+    hit = "Pakistan struck on 18 January."
+    docs = [
+        doc("a", said, event(said, "condemned", type_="ACCUSE", day="2024-01-17", actors=("Pakistan",), targets=("Iran",))),
+        doc("b", hit, event(hit, "struck", day="2024-01-18", actors=("Pakistan",))),
+    ]
+    f = fuse(docs)
+    (e,) = f.events  # where Pakistan struck is not known: no event is placed at home by default
+    assert (e["type"], e["location"]["country"], e["location"]["inferred"]) == ("ACCUSE", "PK", "from the state that acted")

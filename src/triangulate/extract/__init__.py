@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
@@ -293,21 +294,23 @@ class _Index:
         return before[-1] if before else None
 
     def pair(self, tok: Any) -> list[Entity]:
-        """ "both countries", "the two sides": the last two states named before them, or none.
+        """ "both countries", "the two sides": the two states the text is most about among those named before, or none.
 
-        A plural anaphor with "both" or "two" refers to two parties the text has just named;
-        in conflict news these are states (or their capitals and demonyms standing for them).
+        A plural anaphor with "both" or "two" refers to two parties the text has named; in
+        conflict news these are states (or their capitals and demonyms standing for them), and
+        the two it names most, not a third one named in passing just before.
         """
         if tok.lemma_.lower() not in _PAIR_NOUNS or not any(c.lower_ in ("both", "two") for c in tok.children):
             return []
-        found: list[Entity] = []
-        for e in reversed(self.entities):
-            if e.end <= tok.idx and e.country and e.kind in ("country", "demonym", "capital", "government"):
-                if all(f.country != e.country for f in found):
-                    found.append(e)
-                if len(found) == 2:
-                    return found[::-1]
-        return []
+        states = [e for e in self.entities if e.country and e.kind in ("country", "demonym", "capital", "government")]
+        before = [e for e in states if e.end <= tok.idx]
+        # the two states the text names most (a passing "Iran-Iraq war" does not make Iraq one of the two), latest first on a tie
+        counts = Counter(e.country for e in states)
+        last = {e.country: n for n, e in enumerate(before)}
+        pair = sorted(last, key=lambda k: (-counts[k], -last[k]))[:2]
+        if len(pair) < 2:
+            return []
+        return [before[last[k]] for k in sorted(pair, key=lambda k: last[k])]
 
     def places_in(self, start: int, end: int) -> list[Place]:
         return [p for p in self.places if start <= p.start and p.end <= end]

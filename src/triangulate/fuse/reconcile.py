@@ -33,7 +33,7 @@ from itertools import pairwise
 from typing import Any, Protocol
 
 from ..model import Document
-from .coref import Cluster, Mention, same_place
+from .coref import FAMILY, Cluster, Mention, same_place
 
 __all__ = ["BACKGROUND_BEFORE", "Agreement", "CopyLike", "Reconciled", "reconcile"]
 
@@ -339,17 +339,24 @@ def _role(c: Cluster, country: str | None, day: str | None, *, focus: set[str], 
 
 
 def _summary(type_: str, mode: str | None, actors: Sequence[str], targets: Sequence[str], place: str | None, day: str | None) -> str:
-    who = " and ".join(actors[:3]) or "someone"
+    who = " and ".join(actors[:2]) or "someone"
     what = type_.lower() + (f" ({mode})" if mode else "")
-    whom = f" against {' and '.join(targets[:3])}" if targets else ""
+    whom = f" against {' and '.join(targets[:2])}" if targets else ""
     where = f" in {place}" if place else ""
     when = f" on {day}" if day else ""
     return f"{who}: {what}{whom}{where}{when}"
 
 
 def _informative(c: Cluster) -> bool:
-    """Whether an event says enough to report: a country, and more than a bare word."""
-    return bool(c.countries) and any(m.dated or m.actors or m.targets or m.fatalities or m.injuries for m in c.mentions)
+    """Whether an event says enough to report: a country (a statement's may be its speaker's), and more than a bare word."""
+    placed = bool(c.countries) or (FAMILY.get(c.type, "").startswith("verbal") and bool(c.sides))
+    return placed and any(m.dated or m.actors or m.targets or m.fatalities or m.injuries for m in c.mentions)
+
+
+def _home(c: Cluster) -> str | None:
+    """The country of a statement that names no place: that of the state most of its reports say made it."""
+    sides = Counter(k for m in c.mentions for k in sorted(m.sides))
+    return min(sides, key=lambda k: (-sides[k], k)) if sides else None
 
 
 def reconcile(
@@ -375,7 +382,9 @@ def reconcile(
         when, date_claims, date_conflict = _date(c, docs, sup)
         where, place_claims, place_conflict = _location(c, docs, sup)
         if where["country"] is None:
-            where["country"] = min(c.countries)
+            # no place named: a country it targets ("strikes on X"), else, for a statement, its speaker's
+            where["country"] = min(c.countries) if c.countries else _home(c)
+            where["inferred"] = "from the country it targets" if c.countries else "from the state that acted"
         actors, actor_claims = _names(c, "actors", docs, sup)
         targets, target_claims = _names(c, "targets", docs, sup)
         fatalities, f_conflict = _figure(c, "fatalities", docs, sup)

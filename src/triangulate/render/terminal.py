@@ -14,6 +14,8 @@ from ..eval.score import Figure
 from ..model import Document, Dossier
 from ..timeline import TimelineDate
 
+MAX_ROWS = 20  # rows per table: a summary, not a listing
+
 
 def summary(dossier: Dossier, *, store: str | None = None) -> Group:
     """Return a rich renderable summarising the dossier's documents and failures."""
@@ -38,12 +40,15 @@ def summary(dossier: Dossier, *, store: str | None = None) -> Group:
     table.add_column("published", width=11, no_wrap=True)
     table.add_column("reprint of", max_width=10)
     table.add_column("chars", justify="right", width=6)
-    for d in docs:
+    for d in docs[:MAX_ROWS]:
         published = d.published or "—"
         if d.published_source == "inferred":
             published += "*"
         table.add_row(d.title or "(no title)", d.outlet or "—", d.author or "—", published, d.syndicated_from or "—", str(len(d.text)))
+    if len(docs) > MAX_ROWS:
+        table.caption = f"and {len(docs) - MAX_ROWS:,} more documents"
     parts.append(table)
+    parts.extend(_fused(dossier))
     if dossier.failures:
         fails = Table(title="Failed inputs", expand=False, title_justify="left")
         fails.add_column("input", max_width=50, overflow="fold")
@@ -54,6 +59,51 @@ def summary(dossier: Dossier, *, store: str | None = None) -> Group:
     return Group(
         *parts, Text("* inferred publication date", style="dim") if any(d.published_source == "inferred" for d in docs) else Text("")
     )
+
+
+def _fused(dossier: Dossier) -> list[Table]:
+    """The timeline, the conflicts and the sources, as tables that fit 100 columns."""
+    out: list[Table] = []
+    titles = {d.id: d.title or d.outlet or d.id for d in dossier.documents}
+    if dossier.timeline:
+        t = Table(title="Timeline (main and related events)", expand=False, title_justify="left")
+        t.add_column("date", width=11, no_wrap=True)
+        t.add_column("role", width=7)
+        t.add_column("type", width=9)
+        t.add_column("what happened", max_width=55)
+        t.add_column("reports", justify="right", width=7)
+        for entry in dossier.timeline[:MAX_ROWS]:
+            day = entry["date"] + ("*" if entry.get("inferred") else "")
+            style = "bold" if entry["role"] == "main" else ""
+            t.add_row(day, entry["role"], entry["type"], Text(entry["summary"], style=style), str(entry["independent_sources"]))
+        if len(dossier.timeline) > MAX_ROWS:
+            t.caption = f"and {len(dossier.timeline) - MAX_ROWS:,} more events"
+        out.append(t)
+    if dossier.conflicts:
+        events = {e["id"]: e for e in dossier.events}
+        c = Table(title="Where sources disagree", expand=False, title_justify="left")
+        c.add_column("event", max_width=40)
+        c.add_column("on", width=10)
+        c.add_column("values (who claims them)", max_width=44)
+        for conflict in dossier.conflicts[:MAX_ROWS]:
+            event = events.get(conflict["event"], {})
+            values = "; ".join(f"{v['value']} ({', '.join(v.get('claimed_by') or []) or 'unattributed'})" for v in conflict["values"])
+            c.add_row(event.get("summary", conflict["event"]), conflict["attribute"], values)
+        if len(dossier.conflicts) > MAX_ROWS:
+            c.caption = f"and {len(dossier.conflicts) - MAX_ROWS:,} more conflicts"
+        out.append(c)
+    if dossier.sources:
+        r = Table(title="Sources, most reliable first", expand=False, title_justify="left")
+        r.add_column("document", max_width=34)
+        r.add_column("score", width=5, justify="right")
+        r.add_column("why", max_width=55)
+        ranked = sorted(dossier.sources, key=lambda x: -x["reliability"])
+        for src in ranked[:MAX_ROWS]:
+            r.add_row(titles.get(src["doc"], src["doc"]), f"{src['reliability']:.2f}", "; ".join(src["signals"][:3]))
+        if len(ranked) > MAX_ROWS:
+            r.caption = f"and {len(ranked) - MAX_ROWS:,} more sources"
+        out.append(r)
+    return out
 
 
 def print_summary(dossier: Dossier, *, store: str | None = None, console: Console | None = None) -> None:
