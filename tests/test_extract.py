@@ -286,3 +286,23 @@ def test_context_cues_name_plover_contexts() -> None:
 
     data = tomllib.loads(resources.files("triangulate.extract").joinpath("data", "plover.toml").read_text(encoding="utf-8"))
     assert set(data["contexts"]["cues"]) <= set(data["contexts"]["names"])
+
+
+def test_the_past_perfect_does_not_take_the_narratives_day() -> None:
+    found = mentions("On 3 January a bomb exploded in Kerman. Iran had carried out attacks in Iraq. Police arrested two men.")
+    assert [(m.text, m.date_start, m.date_source) for m in found] == [
+        ("exploded", "2024-01-03", "stated"),
+        ("attacks", None, None),  # earlier than the story's day, by how much the text does not say
+        ("arrested", "2024-01-03", "narrative"),
+    ]
+
+
+def test_reported_speech_backshifts_without_moving_the_day() -> None:
+    found = mentions("On 3 January missiles hit Kerman. Officials said nine people had been killed.")
+    assert [(m.text, m.date_start) for m in found] == [("hit", "2024-01-03")]
+    assert found[0].fatalities is not None and found[0].fatalities["value"] == 9
+
+
+def test_the_most_precise_date_of_the_sentence() -> None:
+    (m,) = mentions("Two weeks ago, 103 people were killed near the tomb on January 3 as supporters gathered.")
+    assert (m.text, m.date_start) == ("killed", "2024-01-03")

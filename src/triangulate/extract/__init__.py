@@ -70,6 +70,7 @@ _VAGUE = {"people", "person", "one", "some", "others", "who", "which", "that", "
 _KILLED = {"killed"}
 _INJURED = {"injured"}
 BACKGROUND_AFTER = timedelta(days=30)
+_PRECISION = {"day": 0, "week": 1, "month": 2, "season": 3, "quarter": 3, "year": 4}
 _PAIR_NOUNS = frozenset(("country", "nation", "side", "government", "state", "neighbour", "neighbor", "capital"))
 _LOCATIVE = frozenset(
     (
@@ -584,6 +585,20 @@ def _figure(counts: Sequence[Count], want: set[str]) -> dict[str, Any] | None:
     return None
 
 
+def _past_perfect(tok: Any, sentence: tuple[int, int]) -> bool:
+    """Is the trigger (or the verb that carries an event noun) in the past perfect: "had struck", "had carried out attacks"?
+
+    The past perfect puts an event before the time the narrative is at (Reichenbach's
+    E < R), so it does not take the narrative's day; except in reported speech, where it is
+    only the backshift of a simple past ("Iran said nine people had been killed").
+    """
+    verb = tok if tok.pos_ in ("VERB", "AUX") else tok.head if tok.dep_ in ("dobj", "obj", "nsubjpass") else None
+    if verb is None or verb.tag_ != "VBN" or not any(c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in verb.children):
+        return False
+    # within the sentence: the parser may run on across a paragraph break the sentencizer kept
+    return not any(a.lemma_.lower() in _attribution()[0] and sentence[0] <= a.idx < sentence[1] for a in verb.ancestors)
+
+
 def _bound(parsed: Any, start: int) -> bool:
     """Is the time at ``start`` a bound ("since 1988", "until March"), not when something happened?"""
     span = parsed.char_span(start, start + 1, alignment_mode="expand")
@@ -731,14 +746,17 @@ def extract_events(
                 and not any(t.end <= h < tok.idx for h in headings)
             ]
             source: str | None
+            anterior = _past_perfect(tok, (s0, s1))
             if stated:
-                when, source = min(stated, key=lambda t: abs(t.start - tok.idx)), "stated"
-            elif before:
+                # the most precise, then the nearest: "two weeks ago ... on 3 January" is the 3rd
+                when, source = min(stated, key=lambda t: (_PRECISION.get(t.precision or "", 9), abs(t.start - tok.idx))), "stated"
+            elif before and not anterior:
                 when, source = before[-1], "narrative"
             else:
-                when, source = None, "publication" if published else None
-            start_day = when.date_start if when else published
-            end_day = when.date_end if when else published
+                # "had carried out attacks": before the story's time, so neither its day nor the publication's
+                when, source = None, "publication" if published and not anterior else None
+            start_day = when.date_start if when else None if anterior else published
+            end_day = when.date_end if when else None if anterior else published
             speaker = _speaker(tok, sent, idx)
             sent_counts = [c for c in counts if s0 <= c.start < s1]
             nxt = sents[si + 1] if si + 1 < len(sents) else None
