@@ -306,3 +306,9 @@ def test_reported_speech_backshifts_without_moving_the_day() -> None:
 def test_the_most_precise_date_of_the_sentence() -> None:
     (m,) = mentions("Two weeks ago, 103 people were killed near the tomb on January 3 as supporters gathered.")
     assert (m.text, m.date_start) == ("killed", "2024-01-03")
+
+
+def test_a_religion_before_a_noun_is_not_the_target() -> None:
+    assert [(m.actors, m.targets) for m in mentions("Iran struck a Sunni militant group in Pakistan.")] == [
+        (["Iran"], ["Sunni militant group"])
+    ]

@@ -279,6 +279,20 @@ def open_dossier(store: str | Path) -> Dossier:
     return fused(docs, failures=failures)
 
 
+def export(store: str | Path, fmt: str, *, out: str | Path | None = None) -> str | None:
+    """Write what a store holds as ``fmt`` (json, csv, geojson, parquet) to ``out``; with no ``out``, return the text.
+
+    Raises :class:`~triangulate.errors.UsageError` for an unknown format, or parquet without ``out``,
+    before the store is read.
+    """
+    from .render.exports import check_export, write_export
+    from .render.files import dossier_json
+
+    path = Path(out) if out is not None else None
+    check_export(fmt, out=path)
+    return write_export(dossier_json(open_dossier(store)), fmt, out=path)
+
+
 def fused(documents: list[Document], *, failures: list[Failure] | None = None, run: RunStats | None = None) -> Dossier:
     """The dossier of these documents: their event mentions fused into events, with claims, conflicts and sources."""
     from .fuse import fuse

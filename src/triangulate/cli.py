@@ -22,6 +22,7 @@ from .api import ProgressCallback, open_dossier
 from .api import build as build_dossier
 from .errors import TriangulateError, UsageError
 from .model import Dossier
+from .render.files import OUTPUTS
 from .render.terminal import print_analysis, print_summary, print_timeline
 from .settings import Options, load_options
 
@@ -119,13 +120,37 @@ def build(
     config: ConfigOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary.")] = False,
 ) -> None:
-    """Ingest, clean and store articles; write DIR/dossier.json and DIR/documents.csv."""
+    """Ingest, clean, analyse and fuse articles; write DIR/dossier.json, DIR/events.csv and DIR/documents.csv."""
     opts, dossier = _run(lambda o, tick: build_dossier(paths, options=o, out=o.out, progress=tick), config=config, store=store, out=out)
     _print_failures(dossier)
     if not quiet:
         print_summary(dossier, store=opts.store)
-        typer.echo(f"wrote {Path(opts.out) / 'dossier.json'} and {Path(opts.out) / 'documents.csv'}")
+        written = ", ".join(str(Path(opts.out) / name) for name in OUTPUTS)
+        typer.echo(f"wrote {written}")
     _exit(dossier)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json (the dossier), csv (events, ACLED-style), geojson or parquet.")] = "json",
+    out: Annotated[
+        Path | None, typer.Option("--out", help="File to write (default: stdout; parquet needs one).", show_default=False)
+    ] = None,
+    store: StoreOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Export what the store holds: the dossier as JSON, its events as CSV, GeoJSON or Parquet (see docs/exports.md)."""
+    from .api import export as export_store
+
+    try:
+        opts = load_options(config=config, store=store)
+        text = export_store(opts.store, fmt, out=out)
+    except TriangulateError as e:
+        raise _fail(e) from e
+    if text is not None:
+        sys.stdout.write(text)
+    else:
+        err.print(f"wrote {out}", highlight=False)
 
 
 @app.command()

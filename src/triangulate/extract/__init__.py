@@ -265,7 +265,8 @@ class _Index:
                 return e
         # else one among its modifiers ("Pakistani jets", "Pakistan's air force"), not in what follows it
         left, right = tok.left_edge.idx, tok.idx + len(tok.text)
-        inside = [e for e in self.entities if left <= e.start and e.end <= right]
+        # a religion or an ethnicity before a noun says what kind, not who ("a Sunni militant group" is not "Sunni")
+        inside = [e for e in self.entities if left <= e.start and e.end <= right and not (e.label == "NORP" and not e.country)]
         return inside[-1] if inside else None
 
     def antecedent(self, tok: Any) -> Entity | None:

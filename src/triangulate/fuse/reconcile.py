@@ -295,7 +295,7 @@ def _location(
     )
     best = places[ranked[0]]
     loc = {
-        "name": best.get("name"),
+        "name": best.get("name") if best.get("kind") != "country" else None,  # a country is in `country`: no place named
         "admin1": best.get("admin1"),
         "country": country,
         "lat": best.get("lat"),
@@ -336,6 +336,16 @@ def _role(c: Cluster, country: str | None, day: str | None, *, focus: set[str], 
     if country and country in focus:
         return "main", f"it happened in {country}, a country the documents are about"
     return "related", "it happened outside the countries the documents are about"
+
+
+def _country(code: str | None) -> str | None:
+    """A country's name for a summary line ("IR": "Iran")."""
+    if not code:
+        return None
+    from ..analyze.entities import country_name
+    from ..analyze.lexicon import lexicon
+
+    return country_name(code, lexicon()) or code
 
 
 def _summary(type_: str, mode: str | None, actors: Sequence[str], targets: Sequence[str], place: str | None, day: str | None) -> str:
@@ -399,7 +409,7 @@ def reconcile(
             "type": c.type,
             "mode": mode,
             "contexts": sorted(contexts, key=lambda k: (-contexts[k], k)),
-            "summary": _summary(c.type, mode, actors, targets, where["name"], when["start"]),
+            "summary": _summary(c.type, mode, actors, targets, where["name"] or _country(where["country"]), when["start"]),
             "date": when,
             "location": where,
             "actors": actors,

@@ -1,4 +1,4 @@
-"""Writing the dossier to files: ``dossier.json`` (the contract) and ``documents.csv``."""
+"""Writing the dossier to files: ``dossier.json`` (the contract), ``documents.csv`` and ``events.csv``."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ CSV_COLUMNS = (
 )
 
 
-def _atomic_write(path: Path, write: Any) -> None:
+def atomic_write(path: Path, write: Any) -> None:
     """Write through a temporary file and rename, so a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -84,11 +84,16 @@ def _atomic_write(path: Path, write: Any) -> None:
         raise
 
 
+OUTPUTS = ("dossier.json", "events.csv", "documents.csv")  # what ``build --out DIR`` writes into DIR
+
+
 def write_outputs(dossier: Dossier, out: Path) -> list[Path]:
-    """Write ``dossier.json`` and ``documents.csv`` into ``out``; return their paths."""
+    """Write ``dossier.json``, ``documents.csv`` and ``events.csv`` into ``out``; return their paths."""
+    from .exports import write_export  # exports builds on this module
+
     data = dossier_json(dossier)
     json_path, csv_path = out / "dossier.json", out / "documents.csv"
-    _atomic_write(json_path, lambda fh: fh.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n"))
+    atomic_write(json_path, lambda fh: fh.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n"))
 
     def write_csv(fh: Any) -> None:
         w = csv.writer(fh)
@@ -112,5 +117,7 @@ def write_outputs(dossier: Dossier, out: Path) -> list[Path]:
                 ]
             )
 
-    _atomic_write(csv_path, write_csv)
-    return [json_path, csv_path]
+    atomic_write(csv_path, write_csv)
+    events_path = out / "events.csv"
+    write_export(data, "csv", out=events_path)
+    return [json_path, csv_path, events_path]
