@@ -117,8 +117,10 @@ def one_spacy(jsonl: Path) -> dict[str, object]:
 def measure(kind: str, jsonl: Path, store: Path) -> dict[str, object]:
     """Run one measurement in a fresh interpreter and return its figures."""
     cmd = [sys.executable, __file__, "--one", kind, "--input", str(jsonl), "--store", str(store)]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-    result: dict[str, object] = json.loads(out.strip().splitlines()[-1])
+    done = subprocess.run(cmd, check=False, capture_output=True, text=True)
+    if done.returncode != 0:  # say what went wrong in the child, not only that it did
+        raise RuntimeError(f"{kind} on {jsonl.name} failed (exit {done.returncode}):\n{done.stderr[-4000:]}")
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
 
