@@ -322,7 +322,7 @@ def test_write_outputs_writes_events_csv_beside_the_dossier(tmp_path: Path) -> N
     e = event("e1", mode="firearms", targets=["villagers"], fatalities={"best": 2, "rule": "", "claims": [claim(2, "d1")]})
     d = Dossier([doc], events=[e], sources=[{"doc": "d1", "reliability": 0.5, "signals": []}])
     paths = write_outputs(d, tmp_path)
-    assert [p.name for p in paths] == ["dossier.json", "documents.csv", "events.csv"]
+    assert [p.name for p in paths] == ["report.html", "dossier.json", "documents.csv", "events.csv"]
     with (tmp_path / "events.csv").open(encoding="utf-8", newline="") as fh:
         (row,) = list(csv.DictReader(fh))
     assert row["event_id"] == "e1" and row["event_type"] == "Violence against civilians" and row["sub_event_type"] == "Attack"

@@ -125,8 +125,8 @@ def build(
     _print_failures(dossier)
     if not quiet:
         print_summary(dossier, store=opts.store)
-        written = ", ".join(str(Path(opts.out) / name) for name in OUTPUTS)
-        typer.echo(f"wrote {written}")
+        typer.echo(f"wrote {', '.join(str(Path(opts.out) / name) for name in OUTPUTS[1:])}")
+        typer.echo(f"report: {Path(opts.out) / OUTPUTS[0]} (open it in a browser; 'triangulate serve' for the web UI)")
     _exit(dossier)
 
 
@@ -232,6 +232,24 @@ def eval_(
     for line in missed:
         err.print(f"missed: {line}", highlight=False, soft_wrap=True)
     raise typer.Exit(1 if missed else 0)
+
+
+@app.command()
+def serve(
+    store: StoreOpt = None,
+    host: Annotated[str, typer.Option("--host", help="Address to bind; anything but loopback exposes the store.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+    config: ConfigOpt = None,
+) -> None:
+    """Serve the store as web pages and a JSON API (see docs/web.md) until interrupted."""
+    from .web import serve as serve_store
+
+    try:
+        opts = load_options(config=config, store=store)
+    except TriangulateError as e:
+        raise _fail(e) from e
+    err.print(f"serving {opts.store} at http://{host}:{port}/ (JSON API under /api, Ctrl-C to stop)", highlight=False)
+    serve_store(opts.store, host=host, port=port)
 
 
 @app.command()

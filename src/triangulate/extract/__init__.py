@@ -663,7 +663,8 @@ def extract_events(
     # the analysis's sentences (the parser's, split at line breaks), so that a heading is a sentence of its own
     sents = [parsed.char_span(a, b, alignment_mode="expand") for a, b in sentences] if sentences else list(parsed.sents)
     sents = [x for x in sents if x is not None]
-    headings = [m.start() for m in _HEADING.finditer(parsed.text)]
+    text = parsed.text  # spaCy builds Doc.text anew on every access: once here
+    headings = [m.start() for m in _HEADING.finditer(text)]
     for si, sent in enumerate(sents):
         s0, s1 = sent.start_char, sent.end_char
         found = []
@@ -785,7 +786,7 @@ def extract_events(
                     future=future,
                     hypothetical=hypothetical,
                     background=bool(published and start_day and start_day < published - BACKGROUND_AFTER),
-                    contexts=[name for name, cue in lex.contexts if cue.search(parsed.text, s0, s1)],
+                    contexts=[name for name, cue in lex.contexts if cue.search(text, s0, s1)],
                 )
             )
     return out

@@ -78,18 +78,22 @@ def atomic_write(path: Path, write: Any) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             write(fh)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; an output is as readable as any file the user writes
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-OUTPUTS = ("dossier.json", "events.csv", "documents.csv")  # what ``build --out DIR`` writes into DIR
+OUTPUTS = ("report.html", "dossier.json", "events.csv", "documents.csv")  # what ``build --out DIR`` writes into DIR
 
 
 def write_outputs(dossier: Dossier, out: Path) -> list[Path]:
-    """Write ``dossier.json``, ``documents.csv`` and ``events.csv`` into ``out``; return their paths."""
-    from .exports import write_export  # exports builds on this module
+    """Write ``dossier.json``, ``documents.csv``, ``events.csv`` and ``report.html`` into ``out``; return their paths."""
+    from .exports import write_export  # exports and the report build on this module
+    from .html import write_report
 
     data = dossier_json(dossier)
     json_path, csv_path = out / "dossier.json", out / "documents.csv"
@@ -120,4 +124,5 @@ def write_outputs(dossier: Dossier, out: Path) -> list[Path]:
     atomic_write(csv_path, write_csv)
     events_path = out / "events.csv"
     write_export(data, "csv", out=events_path)
-    return [json_path, csv_path, events_path]
+    report_path = write_report(data, out / "report.html")
+    return [report_path, json_path, csv_path, events_path]
