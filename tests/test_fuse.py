@@ -267,3 +267,16 @@ def test_a_statement_without_a_place_is_its_speakers_and_an_attack_is_not() -> N
     f = fuse(docs)
     (e,) = f.events  # where Pakistan struck is not known: no event is placed at home by default
     assert (e["type"], e["location"]["country"], e["location"]["inferred"]) == ("ACCUSE", "PK", "from the state that acted")
+
+
+def test_with_no_place_the_victims_nationality_places_an_attack() -> None:
+    from triangulate.analyze.entities import Entity
+
+    text = "Gunmen attacked a police station in December, killing 11 Iranian officers."
+    m = event(text, "attacked", day="2023-12-01", actors=("Gunmen",), targets=("police station",), killed=11)
+    d = doc("a", text, EventMention(**{**m.to_dict(), "sentence": m.sentence, "date_precision": "month", "date_end": "2023-12-31"}))
+    assert d.analysis is not None
+    s = text.index("Iranian")
+    d.analysis.entities.append(Entity(s, s + 7, "Iranian", "NORP", "Iran", "iran", country="IR", kind="demonym"))
+    (e,) = fuse([d]).events
+    assert (e["location"]["country"], e["location"]["inferred"]) == ("IR", "from the victims' nationality")

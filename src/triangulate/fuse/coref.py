@@ -89,7 +89,7 @@ class Mention:
     contexts: tuple[str, ...] = ()
     about: frozenset[str] = frozenset()  # the countries its document is mostly about
     sides: frozenset[str] = frozenset()  # the countries its actors belong to ("Pakistan Air Force": PK)
-    country_inferred: bool = False  # the country comes from a country target ("strikes on X"), not a place
+    country_inferred: str | None = None  # why the country is what it is when no place is named: from what
 
     @property
     def key(self) -> tuple[str, int]:
@@ -194,10 +194,19 @@ def mentions_of(documents: Iterable[Document], *, names: Mapping[tuple[str, str]
             loc = m.location or None
             country = (loc or {}).get("country")
             actors = tuple(dict.fromkeys(names.get((doc.id, a), a) for a in m.actors))
-            inferred = False
+            inferred: str | None = None
             if country is None and m.type in ("ASSAULT", "COERCE"):  # "strikes on Pakistan": in Pakistan
                 hit = [states[t] for t in m.targets if states.get(t)]
-                country, inferred = (hit[0], True) if len(set(hit)) == 1 else (None, False)
+                country, inferred = (hit[0], "the country it targets") if len(set(hit)) == 1 else (None, None)
+            if country is None and m.type == "ASSAULT":  # "killing 11 Iranian officers", no place named: in Iran
+                victims = {
+                    e.country
+                    for f in (m.fatalities, m.injuries)
+                    if f
+                    for e in doc.analysis.entities
+                    if e.kind == "demonym" and e.country and 0 < e.start - f["end"] <= 2
+                }
+                country, inferred = (victims.pop(), "the victims' nationality") if len(victims) == 1 else (None, None)
             out.append(
                 Mention(
                     doc=doc.id,

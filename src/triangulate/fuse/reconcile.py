@@ -394,7 +394,8 @@ def reconcile(
         if where["country"] is None:
             # no place named: a country it targets ("strikes on X"), else, for a statement, its speaker's
             where["country"] = min(c.countries) if c.countries else _home(c)
-            where["inferred"] = "from the country it targets" if c.countries else "from the state that acted"
+            why = next((m.country_inferred for m in c.mentions if m.country_inferred and m.country == where["country"]), None)
+            where["inferred"] = f"from {why}" if c.countries and why else "from the state that acted"
         actors, actor_claims = _names(c, "actors", docs, sup)
         targets, target_claims = _names(c, "targets", docs, sup)
         fatalities, f_conflict = _figure(c, "fatalities", docs, sup)
