@@ -312,3 +312,9 @@ def test_a_religion_before_a_noun_is_not_the_target() -> None:
     assert [(m.actors, m.targets) for m in mentions("Iran struck a Sunni militant group in Pakistan.")] == [
         (["Iran"], ["Sunni militant group"])
     ]
+
+
+def test_a_kind_before_an_event_noun_is_not_its_actor() -> None:
+    # spaCy's small model tags some town names NORP; a NORP with no state behind it describes, it does not act
+    found = mentions("The Sunni militant attacks killed 9 labourers.")
+    assert [(m.text, m.actors) for m in found] == [("attacks", [])]
