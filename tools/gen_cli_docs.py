@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-COMMANDS = ([], ["build"], ["analyze"], ["timeline"], ["show"], ["export"], ["serve"], ["eval"])
+COMMANDS = ([], ["build"], ["add"], ["watch"], ["analyze"], ["timeline"], ["show"], ["export"], ["serve"], ["eval"])
 
 
 def help_text(args: list[str]) -> str:

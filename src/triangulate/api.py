@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
+from .changes import Changelog, changelog
+from .engines import Engine, EngineLost, Pending, make_engine
 from .ingest import Fetcher, HttpFetcher, discover, read_item
 from .model import Document, Dossier, Failure, RawDocument, RunStats
 from .pipeline import version, work
@@ -45,17 +43,21 @@ def build(
     inputs = [str(p) for p in paths]
     http = fetcher or HttpFetcher(opts)
     stats = RunStats()
-    items = list(discover(inputs))
+    items = list(discover(inputs))  # file names, URLs and input failures only: articles are streamed below
     stage_version = version()
+    engine = make_engine(opts)
     with Store(opts.store) as st:
         run_id = st.start_run(inputs)
-        runner = _Runner(st, stage_version, stats, workers=opts.workers or os.cpu_count() or 1)
+        runner = _Runner(st, stage_version, stats, engine=engine)
         try:
             for n, item in enumerate(items, start=1):
-                t0 = time.perf_counter()
-                found = [item] if isinstance(item, Failure) else list(read_item(item, options=opts, fetcher=http))
-                stats.timed("ingest", time.perf_counter() - t0)
-                for rec in found:
+                found = iter([item]) if isinstance(item, Failure) else read_item(item, options=opts, fetcher=http)
+                while True:  # one record at a time: a big shard is never held whole
+                    t0 = time.perf_counter()
+                    rec = next(found, None)
+                    stats.timed("ingest", time.perf_counter() - t0)
+                    if rec is None:
+                        break
                     runner.add(rec)
                 if progress:
                     progress(n, len(items), item.source if isinstance(item, Failure) else item)
@@ -74,41 +76,21 @@ def build(
     return dossier
 
 
-def _start_worker(parent: int) -> None:
-    """Load the language model once, when a worker process starts; exit when the parent is gone.
-
-    A pool's workers outlive a parent that is killed outright (SIGKILL, out of memory):
-    each would keep its model in memory for good. A watchdog thread ends the worker as soon
-    as it is orphaned.
-    """
-    import threading
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="orphan-watchdog", daemon=True).start()
-    from .analyze import nlp
-
-    nlp()
-
-
 class _Runner:
     """Sends batches of new documents through the stages and their results to the store.
 
-    Small runs work in this process. From the first full batch on, batches go to a pool of
-    worker processes (one model each), so that every core is busy; if a worker dies, its
-    batch is redone here. Results are written one transaction per batch.
+    Batches go to the engine (see :mod:`triangulate.engines`): the local engine's worker
+    processes from the first full batch on (smaller runs work in this process), the ray
+    engine's actors from the first batch. If a worker dies, its batch is redone here, and so
+    are the rest. Results come back here, in order, and are written one transaction per batch.
     """
 
-    def __init__(self, st: Store, stage_version: str, stats: RunStats, *, workers: int) -> None:
-        self.st, self.stage_version, self.stats, self.workers = st, stage_version, stats, workers
+    def __init__(self, st: Store, stage_version: str, stats: RunStats, *, engine: Engine | None) -> None:
+        self.st, self.stage_version, self.stats, self.engine = st, stage_version, stats, engine
         self.incoming: list[RawDocument] = []
         self.todo: list[RawDocument] = []
         self.pending: list[Document | Failure | tuple[str, str]] = []
-        self.pool: ProcessPoolExecutor | None = None
-        self.running: deque[tuple[Future[tuple[list[Document | Failure], dict[str, float]]], list[RawDocument]]] = deque()
+        self.running: deque[tuple[Pending, list[RawDocument]]] = deque()
 
     def add(self, rec: RawDocument | Failure) -> None:
         """Take one record: a failure is recorded, a stored document noted, a new one queued."""
@@ -148,30 +130,26 @@ class _Runner:
         self._flush()
 
     def close(self) -> None:
-        """Stop the worker processes."""
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
-            self.pool = None
+        """Stop the engine's workers."""
+        if self.engine is not None:
+            self.engine.close()
 
     def _dispatch(self, *, final: bool) -> None:
         batch, self.todo = self.todo, []
-        if self.workers > 1 and (self.pool is not None or not final):
-            if self.pool is None:
-                self.pool = ProcessPoolExecutor(
-                    self.workers, mp_context=get_context("spawn"), initializer=_start_worker, initargs=(os.getpid(),)
-                )
-            self.running.append((self.pool.submit(work, batch), batch))
-            while len(self.running) > self.workers:
+        engine = self.engine
+        if engine is not None and (engine.eager or engine.started or not final):
+            self.running.append((engine.submit(batch), batch))
+            while len(self.running) > engine.slots:
                 self._collect(*self.running.popleft())
         else:
             self._accept(*work(batch))
 
-    def _collect(self, future: Future[tuple[list[Document | Failure], dict[str, float]]], batch: list[RawDocument]) -> None:
+    def _collect(self, result: Pending, batch: list[RawDocument]) -> None:
         try:
-            results = future.result()
-        except BrokenProcessPool:  # a worker died (out of memory, a crash in native code): redo its batch here
+            results = result()
+        except EngineLost:  # a worker died (out of memory, a crash in native code): redo its batch here
             self.close()
-            self.workers = 1
+            self.engine = None
             results = work(batch)
         self._accept(*results)
 
@@ -199,6 +177,56 @@ class _Runner:
             self.st.put_batch(docs, version=self.stage_version, origins=origins, failures=failures)
         self.pending.clear()
         self.stats.timed("store", time.perf_counter() - t0)
+
+
+def add(
+    paths: Iterable[str | Path],
+    *,
+    store: str | Path | None = None,
+    out: str | Path | None = None,
+    options: Options | None = None,
+    fetcher: Fetcher | None = None,
+    progress: ProgressCallback | None = None,
+) -> tuple[Dossier, Changelog]:
+    """Add articles to a store (only new ones are processed), fuse again, and say what changed.
+
+    The dossier after adding documents batch by batch equals the one built from all of them
+    at once: per-document results are keyed by content, and fusion is a function of the set
+    of documents, not of the order they came in.
+    """
+    from .render.files import dossier_json
+
+    opts = (options or load_options()).with_overrides(store=str(store) if store else None, out=str(out) if out else None)
+    before = dossier_json(open_dossier(opts.store)) if Path(opts.store).exists() else None
+    dossier = build(paths, options=opts, out=out, fetcher=fetcher, progress=progress)
+    return dossier, changelog(before, dossier_json(dossier))
+
+
+def watch(
+    source: str | Path,
+    *,
+    every: float = 300.0,
+    rounds: int = 0,
+    on_update: Callable[[Dossier, Changelog], None] | None = None,
+    store: str | Path | None = None,
+    out: str | Path | None = None,
+    options: Options | None = None,
+    fetcher: Fetcher | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> int:
+    """Poll a folder or a feed every ``every`` seconds and add what is new; ``rounds`` > 0 stops after that many.
+
+    ``on_update`` gets each round's dossier and changelog. Returns the number of rounds run.
+    """
+    done = 0
+    while True:
+        dossier, log = add([source], store=store, out=out, options=options, fetcher=fetcher)
+        done += 1
+        if on_update is not None:
+            on_update(dossier, log)
+        if rounds and done >= rounds:
+            return done
+        sleep(every)
 
 
 def build_timeline(

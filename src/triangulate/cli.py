@@ -23,7 +23,7 @@ from .api import build as build_dossier
 from .errors import TriangulateError, UsageError
 from .model import Dossier
 from .render.files import OUTPUTS
-from .render.terminal import print_analysis, print_summary, print_timeline
+from .render.terminal import print_analysis, print_changes, print_summary, print_timeline
 from .settings import Options, load_options
 
 T = TypeVar("T")
@@ -128,6 +128,43 @@ def build(
         typer.echo(f"wrote {', '.join(str(Path(opts.out) / name) for name in OUTPUTS[1:])}")
         typer.echo(f"report: {Path(opts.out) / OUTPUTS[0]} (open it in a browser; 'triangulate serve' for the web UI)")
     _exit(dossier)
+
+
+@app.command()
+def add(
+    paths: PathsArg,
+    out: Annotated[str | None, typer.Option("--out", help="Output directory (setting 'out').", show_default=False)] = None,
+    store: StoreOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Add articles to the store (only new ones are processed), fuse again, write the outputs, and print what changed."""
+    from .api import add as add_docs
+
+    _, (dossier, log) = _run(lambda o, tick: add_docs(paths, options=o, out=o.out, progress=tick), config=config, store=store, out=out)
+    _print_failures(dossier)
+    print_changes(log)
+    _exit(dossier)
+
+
+@app.command()
+def watch(
+    source: Annotated[str, typer.Argument(help="A folder or an RSS/Atom feed URL to poll.", show_default=False)],
+    every: Annotated[float, typer.Option("--every", min=1.0, help="Seconds between polls.")] = 300.0,
+    rounds: Annotated[int, typer.Option("--rounds", min=0, help="Stop after this many polls (0: until interrupted).")] = 0,
+    out: Annotated[str | None, typer.Option("--out", help="Output directory (setting 'out').", show_default=False)] = None,
+    store: StoreOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Poll a folder or a feed, add what is new, and print a changelog of each update (Ctrl-C to stop)."""
+    from .api import watch as watch_source
+
+    try:
+        opts = load_options(config=config, store=store, out=out)
+        watch_source(
+            source, every=every, rounds=rounds, options=opts, out=opts.out, on_update=lambda dossier, log: print_changes(log, quiet=True)
+        )
+    except TriangulateError as e:
+        raise _fail(e) from e
 
 
 @app.command()

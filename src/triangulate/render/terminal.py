@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Sequence
 
@@ -10,6 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ..changes import Changelog
 from ..eval.score import Figure
 from ..model import Document, Dossier
 from ..timeline import TimelineDate
@@ -104,6 +106,22 @@ def _fused(dossier: Dossier) -> list[Table]:
             r.caption = f"and {len(ranked) - MAX_ROWS:,} more sources"
         out.append(r)
     return out
+
+
+def print_changes(log: Changelog, *, quiet: bool = False, console: Console | None = None) -> None:
+    """Print what an update changed, one line per change; with ``quiet``, nothing when nothing changed."""
+    console = console or Console(width=100)
+    if log.empty:
+        if not quiet:
+            console.print("nothing new", style="dim")
+        return
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+    console.print(
+        f"[bold]{stamp}[/bold] {len(log.documents)} new documents, {len(log.new_events)} new events, "
+        f"{len(log.new_claims)} new claims, {len(log.revised)} revisions, {len(log.new_conflicts)} new conflicts"
+    )
+    for line in log.lines():
+        console.print(Text("  " + line))
 
 
 def print_summary(dossier: Dossier, *, store: str | None = None, console: Console | None = None) -> None:
