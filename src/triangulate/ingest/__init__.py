@@ -3,10 +3,15 @@
 Readers are registered by name in :data:`READERS`, one module per format; a new format is
 one module plus one line here. Bad inputs come out as :class:`Failure` records with the
 file name and the reason, and the rest of the batch goes on.
+
+Inputs are files, directories (read recursively), URLs and glob patterns (``shards/*.parquet``,
+``data/**/*.jsonl.gz``). JSON Lines (plain or gzip) and Parquet files are streamed, so a
+corpus of any size goes through a record at a time.
 """
 
 from __future__ import annotations
 
+import glob
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -14,7 +19,7 @@ from pathlib import Path
 from ..errors import InputError, InputTooLarge, UnreadableInput, UnsupportedInput
 from ..model import Failure, RawDocument
 from ..settings import Options
-from . import feed, html, jsonfile, text
+from . import feed, html, jsonfile, parquet, text
 from .base import Reader, ReadResult, looks_like_feed, looks_like_html
 from .decode import decode
 from .fetch import Fetched, Fetcher, HttpFetcher
@@ -38,12 +43,27 @@ READERS: dict[str, Reader] = {
         Reader("text", (".txt", ".text", ".md", ".markdown"), text.read, "plain text or Markdown, one article per file"),
         Reader("html", (".html", ".htm", ".xhtml"), html.read, "a web page; main text and metadata through trafilatura"),
         Reader("json", (".json",), jsonfile.read_json, "one article object, a list of them, or {articles: [...]}"),
-        Reader("jsonl", (".jsonl", ".ndjson"), jsonfile.read_jsonl, "one article object per line"),
+        Reader(
+            "jsonl",
+            (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz"),
+            jsonfile.read_jsonl,
+            "one article object per line, plain or gzip-compressed; streamed",
+            stream=jsonfile.stream_jsonl,
+        ),
+        Reader("parquet", (".parquet",), parquet.read, "one article per row, columns as in JSON; streamed", stream=parquet.stream),
         Reader("feed", (".rss", ".atom", ".xml"), feed.read, "an RSS or Atom feed, one article per entry"),
         Reader("urls", (".urls",), _read_urls, "a list of URLs, one per line, each fetched and read"),
     )
 }
 _BY_EXTENSION = {ext: r for r in READERS.values() for ext in r.extensions}
+_GLOB_CHARS = frozenset("*?[")
+
+
+def _extension(path: str) -> str:
+    """The extension a reader is registered under: ``.jsonl.gz`` for ``a.jsonl.gz``, else the last suffix."""
+    suffixes = [s.lower() for s in Path(path).suffixes]
+    double = "".join(suffixes[-2:])
+    return double if len(suffixes) > 1 and double in _BY_EXTENSION else (suffixes[-1] if suffixes else "")
 
 
 def is_url(value: str) -> bool:
@@ -53,7 +73,7 @@ def is_url(value: str) -> bool:
 
 def reader_for(path: str, data: bytes) -> Reader:
     """Pick the reader for a file from its extension, sniffing the content where needed."""
-    suffix = Path(path).suffix.lower()
+    suffix = _extension(path)
     reader = _BY_EXTENSION.get(suffix)
     head = data[:4096].decode("utf-8", "ignore")
     if reader is None or reader.name == "text":
@@ -74,7 +94,12 @@ def reader_for(path: str, data: bytes) -> Reader:
 
 
 def discover(inputs: Iterable[str]) -> Iterator[str | Failure]:
-    """Expand directories (recursively, in a stable order) into files; pass URLs through."""
+    """Expand directories (recursively) and glob patterns into files, in a stable order; pass URLs through.
+
+    An input holding ``*``, ``?`` or ``[`` that is not an existing path is a glob pattern
+    (``**`` matches any depth); its matches are taken like the files of a directory.
+    Only file names are produced here: the files are read one at a time later.
+    """
     for item in inputs:
         if is_url(item):
             yield item
@@ -86,8 +111,28 @@ def discover(inputs: Iterable[str]) -> Iterator[str | Failure]:
             yield item
         elif p.is_symlink():
             yield Failure(item, "broken symbolic link", UnreadableInput.code)
+        elif _GLOB_CHARS.intersection(item):
+            yield from _expand(item)
         else:
             yield Failure(item, "no such file or directory", UnreadableInput.code)
+
+
+def _expand(pattern: str) -> Iterator[str | Failure]:
+    """The files a glob pattern matches, sorted like a directory walk; directories are walked."""
+    matches = sorted(glob.glob(pattern, recursive=True), key=lambda m: Path(m).parts)
+    if not matches:
+        yield Failure(pattern, f"no file matches {pattern}", UnreadableInput.code)
+        return
+    walked: set[Path] = set()
+    for match in matches:
+        p = Path(match)
+        if any(parent in walked for parent in p.parents):
+            continue  # already read with a directory the pattern matched (``data/**`` matches both)
+        if p.is_dir():
+            walked.add(p)
+            yield from _walk(p, seen=set())
+        else:
+            yield from _entry(p)
 
 
 def _walk(root: Path, *, seen: set[str]) -> Iterator[str | Failure]:
@@ -106,21 +151,41 @@ def _walk(root: Path, *, seen: set[str]) -> Iterator[str | Failure]:
         yield Failure(str(root), f"cannot list directory: {e.strerror or e}", UnreadableInput.code)
         return
     for entry in entries:
-        if entry.name.startswith(".") or entry.name.lower() in {"readme.md", "readme.txt", "readme"}:
+        if _ignored(entry):
             continue
         if entry.is_dir():
             yield from _walk(entry, seen=seen)
-        elif entry.is_file():
-            if entry.suffix.lower() in _BY_EXTENSION:
-                yield str(entry)
-            else:
-                yield Failure(str(entry), f"skipped: no reader for {entry.suffix or 'files without an extension'}", UnsupportedInput.code)
-        elif entry.is_symlink():
-            yield Failure(str(entry), "broken symbolic link", UnreadableInput.code)
+        else:
+            yield from _entry(entry)
+
+
+def _ignored(entry: Path) -> bool:
+    """Hidden files and READMEs are not articles."""
+    return entry.name.startswith(".") or entry.name.lower() in {"readme.md", "readme.txt", "readme"}
+
+
+def _entry(entry: Path) -> Iterator[str | Failure]:
+    """A file found in a directory or by a pattern: taken when a reader knows its extension."""
+    if _ignored(entry):
+        return
+    if entry.is_file():
+        if _extension(entry.name) in _BY_EXTENSION:
+            yield str(entry)
+        else:
+            yield Failure(str(entry), f"skipped: no reader for {entry.suffix or 'files without an extension'}", UnsupportedInput.code)
+    elif entry.is_symlink():
+        yield Failure(str(entry), "broken symbolic link", UnreadableInput.code)
 
 
 def read_file(path: str, *, options: Options, fetcher: Fetcher | None = None) -> ReadResult:
-    """Read one file with the reader that fits it; raise :class:`InputError` when unusable."""
+    """Read one file with the reader that fits it; raise :class:`InputError` when unusable.
+
+    A file a streaming reader claims by its extension is read through that reader, a piece
+    at a time, with ``max_bytes`` applied to each article; any other file is read whole.
+    """
+    streaming = _BY_EXTENSION.get(_extension(path))
+    if streaming is not None and streaming.stream is not None:
+        return streaming.stream(path, options=options)
     try:
         size = os.stat(path).st_size
         if size > options.max_bytes:

@@ -17,12 +17,17 @@ class Reader:
     ``read(data, path=..., options=...)`` turns the bytes of one input into documents; it
     yields a :class:`Failure` for a bad item inside a good file (a broken JSONL line) and
     raises an :class:`InputError` when the whole input is unusable.
+
+    ``stream(path, options=...)``, when a reader has it, reads a file from its path a piece
+    at a time instead (a JSON Lines or Parquet shard bigger than memory); files are then
+    read through it, never whole, and ``max_bytes`` limits each article rather than the file.
     """
 
     name: str
     extensions: tuple[str, ...]
     read: Callable[..., ReadResult]
     description: str = ""
+    stream: Callable[..., ReadResult] | None = None
 
 
 def first_str(obj: dict[str, object], *keys: str) -> str | None:
