@@ -280,3 +280,43 @@ def test_with_no_place_the_victims_nationality_places_an_attack() -> None:
     d.analysis.entities.append(Entity(s, s + 7, "Iranian", "NORP", "Iran", "iran", country="IR", kind="demonym"))
     (e,) = fuse([d]).events
     assert (e["location"]["country"], e["location"]["inferred"]) == ("IR", "from the victims' nationality")
+
+
+def test_a_crowded_day_costs_only_the_events_a_mention_shares_something_with(monkeypatch: Any) -> None:
+    from triangulate.fuse import coref
+
+    # 150 unrelated attacks in one country on one day, by 150 groups; then one more report of group 57's
+    pk = {"name": "Pakistan", "country": "PK", "lat": 30.0, "lon": 70.0, "geonameid": 1168579, "kind": "country"}
+    docs = [
+        doc(f"g{i:03d}", t, event(t, "attacked", day="2024-01-16", place=pk, actors=(f"Group {i}",)))
+        for i in range(150)
+        for t in [f"Group {i} attacked a convoy in Pakistan on 16 January."]
+    ]
+    again = "Fighters of Group 57 attacked a convoy in Pakistan on 16 January."
+    late = doc("late", again, event(again, "attacked", day="2024-01-16", place=pk, actors=("Group 57",)), published="2024-01-19")
+    calls: list[str] = []
+    real = coref.score
+    monkeypatch.setattr(coref, "score", lambda m, c: calls.append(m.doc) or real(m, c))
+    f = fuse([*docs, late])
+    assert len(f.events) == 150
+    (e,) = [e for e in f.events if e["actors"] == ["Group 57"]]
+    assert sorted(m["doc"] for m in e["mentions"]) == ["g057", "late"]
+    assert calls.count("late") == 1  # one candidate, not the day's 150 events
+
+
+def test_a_place_near_another_is_found_across_grid_cells() -> None:
+    # no country, no actor, no figure: only the places (20 km apart, in neighbouring 1-degree cells) tie them
+    near = {"name": "Kuchlak", "admin1": None, "country": None, "lat": 30.41, "lon": 66.97, "geonameid": None, "kind": "town"}
+    quetta = {**QUETTA, "admin1": None, "country": None, "geonameid": None}
+    a_text, b_text = "A blast hit Quetta on 16 January.", "A blast hit Kuchlak on 16 January."
+    a = doc("a", a_text, event(a_text, "blast", day="2024-01-16", place=quetta))
+    b = doc("b", b_text, event(b_text, "blast", day="2024-01-16", place=near))
+    for d in (a, b):
+        assert d.analysis is not None
+        d.analysis.countries = {}
+    assert fuse([a, b]).stats["clusters"] == 1  # one event (too vague to report: no country, no actor)
+    far = {**near, "name": "Far", "lat": 32.5}  # 230 km north: another event
+    c = doc("c", b_text.replace("Kuchlak", "Far"), event(b_text.replace("Kuchlak", "Far"), "blast", day="2024-01-16", place=far))
+    assert c.analysis is not None
+    c.analysis.countries = {}
+    assert fuse([a, c]).stats["clusters"] == 2

@@ -153,3 +153,25 @@ def test_batches_a_lost_worker_had_are_redone_in_the_caller(tmp_path: Path, writ
     dossier = build([tmp_path / "in"], store=tmp_path / "s.duckdb", options=options("ray"))
     assert dossier.run is not None and (dossier.run.new, len(dossier.documents)) == (3, 3)
     assert engine.submitted == 1 and engine.closed
+
+
+def test_build_and_add_take_the_engine_on_the_command_line(tmp_path: Path, write) -> None:
+    from typer.testing import CliRunner
+
+    from triangulate.cli import app
+
+    doc = write("one.txt", f"Story about the border\n\n{ARTICLE * 3}\n")
+    for command in ("build", "add"):
+        result = CliRunner().invoke(app, [command, str(doc), "--store", str(tmp_path / "s.duckdb"), "--engine", "spark"])
+        assert result.exit_code == 2, result.output
+        assert "unknown engine 'spark'; known: local, ray" in result.output
+    opts = []
+    monkey = pytest.MonkeyPatch()
+    monkey.setattr("triangulate.api.make_engine", lambda o: opts.append(o))
+    try:
+        args = ["--engine", "ray", "--address", "head:6379", "--workers", "3", "--quiet"]
+        result = CliRunner().invoke(app, ["build", str(doc), "--store", str(tmp_path / "t.duckdb"), "--out", str(tmp_path / "o"), *args])
+    finally:
+        monkey.undo()
+    assert result.exit_code == 0, result.output
+    assert [(o.engine, o.ray_address, o.workers) for o in opts] == [("ray", "head:6379", 3)]

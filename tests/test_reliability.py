@@ -158,6 +158,9 @@ def test_filler_rate_per_thousand_words() -> None:
         "filler", 1.0, 1.5, "no stock filler phrases"
     )
     assert signal(doc(text=""), "filler").weight == 0.0
+    # a letter that lower-cases to two ("İ") before the phrase: the phrase is still quoted as written
+    s = signal(doc(text="İstanbul talks: In Conclusion, nothing changed."), "filler")
+    assert s.reason == "1 filler phrase ('In Conclusion'): 4.0 per 1,000 words"
 
 
 def test_originality() -> None:

@@ -38,6 +38,17 @@ err = Console(stderr=True, width=100)
 PathsArg = Annotated[list[str], typer.Argument(help="Files, directories, URL lists or http(s) URLs to read.", show_default=False)]
 StoreOpt = Annotated[str | None, typer.Option("--store", help="DuckDB store file (setting 'store').", show_default=False)]
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Settings file (default: ./triangulate.toml).", show_default=False)]
+EngineOpt = Annotated[
+    str | None, typer.Option("--engine", help="Where the per-document stages run: local or ray (setting 'engine').", show_default=False)
+]
+AddressOpt = Annotated[
+    str | None,
+    typer.Option("--address", help="With --engine ray: the Ray cluster to join, e.g. 'auto' (setting 'ray_address').", show_default=False),
+]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option("--workers", min=0, help="Worker processes or Ray actors (0: one per CPU; setting 'workers').", show_default=False),
+]
 
 
 def _version(value: bool) -> None:
@@ -119,9 +130,20 @@ def build(
     store: StoreOpt = None,
     config: ConfigOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary.")] = False,
+    engine: EngineOpt = None,
+    address: AddressOpt = None,
+    workers: WorkersOpt = None,
 ) -> None:
     """Ingest, clean, analyse and fuse articles; write DIR/dossier.json, DIR/events.csv and DIR/documents.csv."""
-    opts, dossier = _run(lambda o, tick: build_dossier(paths, options=o, out=o.out, progress=tick), config=config, store=store, out=out)
+    opts, dossier = _run(
+        lambda o, tick: build_dossier(paths, options=o, out=o.out, progress=tick),
+        config=config,
+        store=store,
+        out=out,
+        engine=engine,
+        ray_address=address,
+        workers=workers,
+    )
     _print_failures(dossier)
     if not quiet:
         print_summary(dossier, store=opts.store)
@@ -136,11 +158,22 @@ def add(
     out: Annotated[str | None, typer.Option("--out", help="Output directory (setting 'out').", show_default=False)] = None,
     store: StoreOpt = None,
     config: ConfigOpt = None,
+    engine: EngineOpt = None,
+    address: AddressOpt = None,
+    workers: WorkersOpt = None,
 ) -> None:
     """Add articles to the store (only new ones are processed), fuse again, write the outputs, and print what changed."""
     from .api import add as add_docs
 
-    _, (dossier, log) = _run(lambda o, tick: add_docs(paths, options=o, out=o.out, progress=tick), config=config, store=store, out=out)
+    _, (dossier, log) = _run(
+        lambda o, tick: add_docs(paths, options=o, out=o.out, progress=tick),
+        config=config,
+        store=store,
+        out=out,
+        engine=engine,
+        ray_address=address,
+        workers=workers,
+    )
     _print_failures(dossier)
     print_changes(log)
     _exit(dossier)

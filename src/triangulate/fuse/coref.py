@@ -6,11 +6,16 @@ canonical names. Mentions are taken most informative first (a stated date, a cou
 named actors, figures), so that strong mentions seed the events and weak ones ("the
 strikes", with nothing else) join the event they most likely refer to.
 
-Candidates come from blocks: an event is indexed by ``(type, country, day)`` for each of
-its days (and by ``(type, day)`` for mentions that name no country), so a mention is only
-compared with events of its type a day or so apart; the cost grows with the corpus, not
-with its square. Mentions of month or year precision are compared with the few events of
-the same coarse precision in their block.
+Candidates come from blocks: an event is indexed by ``(type, feature, day)`` for each of its
+days and each thing it holds (a country, an actor, a side, a target, a place and the grid
+cells around it, a figure), so a mention is only compared with events of its type a day or
+so apart that share something with it, and only with those whose upper bound on the score
+(the dates plus what they share, less the sure penalties) reaches :data:`JOIN`; the events
+of its own document are always candidates. An event that shares nothing with a mention
+cannot reach :data:`JOIN` (the dates alone give at most 2), so this changes no outcome,
+only the cost: a crowded day of hundreds of events no longer meets every mention of that
+day, and the cost grows with the corpus, not with its square. Mentions of month or year
+precision are compared with the events of the same coarse precision that share something.
 
 A mention joins the best candidate whose score reaches :data:`JOIN`, and never one it
 contradicts (another country; places more than :data:`FAR_KM` apart; actor and target
@@ -351,47 +356,178 @@ def score(m: Mention, c: Cluster) -> int | None:
     return points
 
 
+Feature = tuple[Any, ...]
+MAX_DATE_POINTS = 2  # what the dates alone can give (see _date_points)
+# Every other point a mention can earn from an event needs something they share (a country, an
+# actor, a side, a target, a place, a figure) or the same document; so with JOIN above what the
+# dates alone give, an event that shares nothing with a mention cannot take it, and the blocks
+# need only offer the events that share something: this keeps a crowded day (hundreds of
+# events of one type) from being compared with every mention of that day.
+assert JOIN > MAX_DATE_POINTS, "the blocks below rely on JOIN being out of reach of the dates alone"
+CELL_DEG = 1.0  # grid cells of the place index, in degrees
+
+
+def _cells(place: Mapping[str, Any], *, reach_km: float = 0.0) -> list[Feature]:
+    """The grid cells a place falls in (reach 0), or all cells within ``reach_km`` of it."""
+    try:
+        lat, lon = float(place["lat"]), float(place["lon"])
+    except (KeyError, TypeError, ValueError):
+        return []
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        return []
+    row, col = math.floor(lat / CELL_DEG), math.floor(lon / CELL_DEG)
+    if reach_km <= 0:
+        return [("cell", row, col % int(360 / CELL_DEG))]
+    dlat = math.ceil(reach_km / 110.0 / CELL_DEG)
+    widest = math.cos(math.radians(min(89.0, abs(lat) + dlat * CELL_DEG)))
+    dlon = min(math.ceil(180 / CELL_DEG), math.ceil(reach_km / (110.0 * widest) / CELL_DEG))
+    span = int(360 / CELL_DEG)
+    cols = {(col + j) % span for j in range(-dlon, dlon + 1)}
+    return [("cell", row + i, c) for i in range(-dlat, dlat + 1) for c in sorted(cols)]
+
+
+def _place_features(place: Mapping[str, Any] | None, *, query: bool) -> list[Feature]:
+    """What :func:`same_place` can call the same: id, name, province, and nearby grid cells."""
+    if not place or place.get("kind") in (None, "country"):
+        return []
+    feats: list[Feature] = [("name", str(place.get("name", "")).lower())]
+    if place.get("geonameid"):
+        feats.append(("geo", place["geonameid"]))
+    if place.get("admin1"):
+        feats.append(("admin1", place.get("country"), str(place["admin1"]).lower()))
+    return feats + _cells(place, reach_km=NEAR_KM if query else 0.0)
+
+
+def _figures(m: Mention) -> list[int]:
+    return [int(f["value"]) for f in (m.fatalities, m.injuries) if f and f.get("value") is not None]
+
+
+def _held(m: Mention) -> set[Feature]:
+    """What an event holds once it takes ``m`` in: the features other mentions may share with it."""
+    feats: set[Feature] = {("actor", a) for a in m.actors} | {("side", s) for s in m.sides} | {("target", t) for t in m.targets}
+    if m.country:
+        feats.add(("country", m.country))
+    feats.update(("figure", v) for v in _figures(m))
+    feats.update(_place_features(m.place, query=False))
+    return feats
+
+
+def _sought(m: Mention) -> set[Feature]:
+    """What an event must hold to score anything beyond the dates for ``m`` (see :func:`score`)."""
+    feats: set[Feature] = {("actor", a) for a in m.actors} | {("side", s) for s in m.sides} | {("target", t) for t in m.targets}
+    feats.update(("country", k) for k in ([m.country] if m.country else sorted(m.about)))
+    feats.update(("figure", v) for v in _figures(m))
+    feats.update(_place_features(m.place, query=True))
+    return feats
+
+
+WEIGHT: dict[str, int] = {"actor": 2, "side": 1, "country": 1, "target": 1, "place": 1, "figure": 1}  # at most, in score()
+SAME_DOC = 2  # at most, in score()
+
+
+def _kind(f: Feature) -> str:
+    return "place" if f[0] in ("name", "geo", "admin1", "cell") else str(f[0])
+
+
+def _bound(kinds: set[str]) -> int:
+    """The most the shared features can add to a score (an actor in common, or else a side)."""
+    return sum(WEIGHT[k] for k in kinds if k != "side") + (WEIGHT["side"] if "side" in kinds and "actor" not in kinds else 0)
+
+
 class _Blocks:
-    """Events indexed by type, country and day, so a mention meets only its likely matches."""
+    """Events indexed by type, day and what they hold, so a mention meets only its likely matches.
+
+    An event's block is its type and its days (each country it is in, or none); within a
+    block a mention is offered only the events that share enough with it to reach
+    :data:`JOIN` (by an upper bound on :func:`score` from the features they share and the
+    days they match), and the events of its own document.
+    """
 
     def __init__(self) -> None:
-        self.by_country: dict[tuple[str, str | None, int], list[int]] = defaultdict(list)
-        self.by_day: dict[tuple[str, int], list[int]] = defaultdict(list)
-        self.coarse: dict[str, list[int]] = defaultdict(list)
-        self.seen: dict[int, set[tuple[str | None, int]]] = defaultdict(set)
+        # (type, feature, day, stated): events holding the feature on that day; stated: a day its
+        # dated reports give (worth date points), else a day its publication dates allow (none)
+        self.postings: dict[tuple[str, Feature, int | None, bool], list[int]] = defaultdict(list)
+        self.where: dict[int, set[tuple[str | None, int]]] = defaultdict(set)  # (country, day) an event was ever in
+        self.days: dict[int, set[tuple[int | None, bool]]] = defaultdict(set)
+        self.held: dict[int, set[Feature]] = defaultdict(set)
+        self.coarse: dict[str, set[int]] = defaultdict(set)
+        self.acting: set[int] = set()  # events that name actors (a mention naming none of them loses a point)
+        self.targeted: set[int] = set()
 
-    def register(self, n: int, c: Cluster) -> None:
-        """Index an event under every (country, day) it now has."""
+    def register(self, n: int, c: Cluster, m: Mention) -> None:
+        """Index an event under every day and feature it now has (``m`` just joined it)."""
         countries: list[str | None] = [*sorted(c.countries)] or [None]
         for d in c.anchor or c.loose:
             for k in countries:
-                if (k, d) not in self.seen[n]:
-                    self.seen[n].add((k, d))
-                    self.by_country[(c.type, k, d)].append(n)
-                    if k == countries[0]:
-                        self.by_day[(c.type, d)].append(n)
-        if c.coarse and n not in self.coarse[c.type]:
-            self.coarse[c.type].append(n)
+                self.where[n].add((k, d))
+        now: set[tuple[int | None, bool]] = {(d, True) for d in c.anchor} | {(d, False) for d in c.loose if not c.anchor}
+        if c.coarse:
+            self.coarse[c.type].add(n)
+            now.add((None, True))  # the coarse block
+        if m.actors:
+            self.acting.add(n)
+        if m.targets:
+            self.targeted.add(n)
+        held, days = self.held[n], self.days[n]
+        new_feats = _held(m) - held
+        new_days = now - days
+        for f in new_feats:
+            for day, stated in days:
+                self.postings[(c.type, f, day, stated)].append(n)
+        held.update(new_feats)
+        for day, stated in new_days:
+            for f in held:
+                self.postings[(c.type, f, day, stated)].append(n)
+        days.update(new_days)
 
-    def candidates(self, m: Mention) -> list[int]:
-        """The events a mention may belong to."""
-        if m.first is None or m.last is None:
-            return []
+    def _penalty(self, m: Mention, n: int, kinds: set[str]) -> int:
+        """The points event ``n`` surely loses with ``m``: both name actors (or targets), none in common."""
+        lost = bool(m.actors and n in self.acting and not kinds & {"actor", "side"})
+        return lost + bool(m.targets and n in self.targeted and "target" not in kinds)
+
+    def window(self, m: Mention) -> range | None:
+        """The days an event must have for ``m`` to meet it; None for a month or a year (the coarse block)."""
+        assert m.first is not None and m.last is not None
         lo, hi = m.first.toordinal(), m.last.toordinal()
         if m.exact:
-            days = range(lo - DAY_SLACK, hi + DAY_SLACK + 1)
-        elif m.dated:
-            return list(self.coarse.get(m.type, []))
+            return range(lo - DAY_SLACK, hi + DAY_SLACK + 1)
+        if m.dated:
+            return None
+        return range(hi - PUBLICATION_WINDOW, hi + 1)
+
+    def within(self, n: int, m: Mention, days: range | None) -> bool:
+        """Whether event ``n`` is in ``m``'s block."""
+        if days is None:
+            return n in self.coarse[m.type]
+        return any(d in days and (m.country is None or k in (m.country, None)) for k, d in self.where[n])
+
+    def candidates(self, m: Mention, mine: Iterable[int]) -> list[int]:
+        """The events a mention may belong to (``mine``: the events of its own document)."""
+        if m.first is None or m.last is None:
+            return []
+        days = self.window(m)
+        assert m.first is not None and m.last is not None
+        lo, hi = m.first.toordinal(), m.last.toordinal()
+        keys: list[tuple[int | None, bool, int]] = []  # day, stated, the most the dates can give
+        if days is None:
+            keys.append((None, True, 1))
+        elif m.exact:
+            keys.extend((d, True, 2 if lo <= d <= hi else 1) for d in days)
+            keys.extend((d, False, 0) for d in days)
         else:
-            days = range(hi - PUBLICATION_WINDOW, hi + 1)
-        found: set[int] = set()
-        for d in days:
-            if m.country:
-                found.update(self.by_country.get((m.type, m.country, d), ()))
-                found.update(self.by_country.get((m.type, None, d), ()))
-            else:
-                found.update(self.by_day.get((m.type, d), ()))
-        return sorted(found)
+            keys.extend((d, s, 0) for d in days for s in (True, False))
+        kinds: dict[int, set[str]] = defaultdict(set)
+        dates: dict[int, int] = {}
+        for f in _sought(m):
+            kind = _kind(f)
+            for d, stated, pts in keys:
+                for n in self.postings.get((m.type, f, d, stated), ()):
+                    kinds[n].add(kind)
+                    if dates.get(n, -1) < pts:
+                        dates[n] = pts
+        found = {n for n, k in kinds.items() if dates[n] + _bound(k) - self._penalty(m, n, k) >= JOIN}
+        found.update(n for n in mine if n not in found and self.within(n, m, days))
+        return sorted(found)  # an event of another country that day may be among them: score() rejects it
 
 
 def cluster_mentions(mentions: Sequence[Mention]) -> list[Cluster]:
@@ -404,7 +540,7 @@ def cluster_mentions(mentions: Sequence[Mention]) -> list[Cluster]:
         best: tuple[int, int] | None = None
         # a mention without any date can still join its own document's story
         undated = by_doc.get(m.doc, []) if m.first is None else []
-        for n in blocks.candidates(m) + undated:
+        for n in blocks.candidates(m, by_doc.get(m.doc, ())) + undated:
             s = score(m, clusters[n])
             # the best fit; on a tie, the event more reports already describe
             if (
@@ -417,7 +553,7 @@ def cluster_mentions(mentions: Sequence[Mention]) -> list[Cluster]:
             clusters.append(Cluster(type=m.type))
             best = (0, len(clusters) - 1)
         clusters[best[1]].add(m)
-        blocks.register(best[1], clusters[best[1]])
+        blocks.register(best[1], clusters[best[1]], m)
         if best[1] not in by_doc[m.doc]:
             by_doc[m.doc].append(best[1])
     for c in clusters:
