@@ -63,7 +63,8 @@ def ensure_store(store: Path, rows: list[dict[str, str]], size: int, console: ob
         dossier = build([jsonl], store=store, options=load_options(progress=False))
         assert dossier.run is not None
         secs = time.perf_counter() - t0
-        print(f"store {store}: {dossier.run.documents} documents ({dossier.run.new} new) in {secs:.0f} s", file=sys.stderr)
+        stages = ", ".join(f"{k} {v:.0f}" for k, v in sorted(dossier.run.timings.items(), key=lambda kv: -kv[1])[:8])
+        print(f"store {store}: {dossier.run.documents} documents ({dossier.run.new} new) in {secs:.0f} s ({stages})", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

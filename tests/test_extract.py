@@ -165,8 +165,7 @@ def test_a_town_before_an_event_noun_is_where_not_who() -> None:
 def test_a_heading_is_a_sentence_of_its_own() -> None:
     found = mentions("Border killings\nOn 27 January 2024, nine Pakistani labourers were killed in Saravan.")
     assert [(m.text, m.targets, m.date_start) for m in found if m.type == "ASSAULT"] == [
-        ("killings", [], "2024-01-18"),  # the heading names no day: the publication's
-        ("killed", ["Pakistani labourers"], "2024-01-27"),
+        ("killed", ["Pakistani labourers"], "2024-01-27"),  # the verbless heading names a topic: no event of its own
     ]
 
 
@@ -318,3 +317,30 @@ def test_a_kind_before_an_event_noun_is_not_its_actor() -> None:
     # spaCy's small model tags some town names NORP; a NORP with no state behind it describes, it does not act
     found = mentions("The Sunni militant attacks killed 9 labourers.")
     assert [(m.text, m.actors) for m in found] == [("attacks", [])]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jaish al-Adl, a militant group that has conducted deadly attacks in Iran, denied it.",
+        "The group has been previously involved in attacking border posts.",
+        "Allied groups in Syria and Iraq have been carrying out attacks on Israel.",
+    ],
+)
+def test_a_record_is_not_news_of_the_day(text: str) -> None:
+    (m,) = [m for m in mentions(text) if m.type == "ASSAULT"]
+    assert (m.date_start, m.date_source) == (None, None)
+
+
+def test_news_in_the_present_perfect_takes_the_day() -> None:
+    (m,) = [m for m in mentions("Pakistan has carried out strikes inside Iran.") if m.type == "ASSAULT"]
+    assert (m.date_start, m.date_source) == (PUB, "publication")
+
+
+def test_a_heading_on_the_line_above_its_section_ends_the_narrative_day_and_reports_nothing() -> None:
+    text = "Talks were held on 3 March 2020.\n\nPast attacks\nGunmen attacked a checkpoint near the border."
+    found = mentions(text, None)
+    assert [(m.text, m.date_start) for m in found if m.type == "ASSAULT"] == [("attacked", None)]
+    # a hard-wrapped paragraph is not a heading: its first line is long
+    wrapped = "Talks were held on 3 March 2020.\n\nGunmen attacked a checkpoint near the border town\nof Chaman, officials said."
+    assert [(m.text, m.date_start) for m in mentions(wrapped, None) if m.type == "ASSAULT"] == [("attacked", "2020-03-03")]

@@ -232,7 +232,21 @@ def test_background_and_focus_set_the_role() -> None:
 def test_a_bare_word_is_not_an_event() -> None:
     text = "The strikes raised tensions."
     f = fuse([doc("a", text, event(text, "strikes"))])
-    assert f.events == [] and f.stats["mentions_too_vague"] == 1
+    assert f.events == [] and (f.stats["mentions_too_vague"], f.stats["mentions_undated"]) == (0, 1)  # nothing dates it
+    g = fuse([doc("a", text, event(text, "strikes", day="2024-01-16"))])
+    assert g.events == [] and (g.stats["mentions_too_vague"], g.stats["mentions_undated"]) == (1, 0)  # no country, no actor
+
+
+def test_an_undated_mention_joins_the_event_it_fits_in_another_document() -> None:
+    # an undated rewrite: no publication date, no date in the text; the same actor and country as a dated report
+    undated = "Iran struck militants in Quetta, killing 2 people."
+    docs = [assault("a", T1, day="2024-01-16"), doc("b", undated, event(undated, "struck", place=QUETTA, actors=("Iran",)), published=None)]
+    f = fuse(docs)
+    (e,) = f.events
+    assert sorted(m["doc"] for m in e["mentions"]) == ["a", "b"] and e["date"]["start"] == "2024-01-16"
+    # alone, it starts no event: it cannot be placed in time
+    alone = fuse(docs[1:])
+    assert alone.events == [] and alone.stats["mentions_undated"] == 1
 
 
 def test_negated_and_future_mentions_are_not_events() -> None:

@@ -94,7 +94,14 @@ _LOCATIVE = frozenset(
 )
 _REFERENCE = re.compile(r"\b(?:after|before)$", re.I)  # a time expression dating the event it introduces
 # A heading: a short paragraph of its own that does not end like a sentence.
-_HEADING = re.compile(r"(?:^|\n\n)(?=[^\n]{1,80}(?:\n\n|$))(?:\S+[ \t]+){0,8}\S*[^.!?:;,\"”’'\s](?=\n\n|$)")
+# A heading: a short line without closing punctuation that starts a paragraph, and either is a paragraph
+# of its own or, shorter still, sits on the line just above its section's text ("Analysis\nAccording to")
+_HEADING = re.compile(
+    r"(?:^|(?<=\n\n))(?:"
+    r"(?=[^\n]{1,80}(?:\n\n|$))(?:\S+[ \t]+){0,8}\S*[^.!?:;,\"”’'\s](?=\n\n|$)"
+    r"|(?=[^\n]{1,60}\n[^\n])(?:\S+[ \t]+){0,5}\S*[^.!?:;,\"”’'\s](?=\n[^\n])"
+    r")"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -602,6 +609,34 @@ def _past_perfect(tok: Any, sentence: tuple[int, int]) -> bool:
     return not any(a.lemma_.lower() in _attribution()[0] and sentence[0] <= a.idx < sentence[1] for a in verb.ancestors)
 
 
+_RECORD = frozenset({"previously", "repeatedly", "frequently", "often", "regularly", "long", "before", "earlier"})
+
+
+def _characterising(tok: Any) -> bool:
+    """Is the trigger a present perfect that describes rather than reports: "a group that has conducted attacks",
+    "has previously been involved in attacking", "groups have been carrying out attacks"?
+
+    A present perfect in a relative clause or with "previously", "repeatedly"... characterises
+    the one it is about (its record, not news), and a perfect progressive tells of a run of
+    events, not one: none of them happened on the narrative's day. A present perfect in a main clause ("Iran has struck Pakistan") is
+    news of the day and is not matched.
+    """
+    node = tok if tok.pos_ in ("VERB", "AUX") else tok.head
+    for _ in range(3):  # up through "involved in attacking", "carrying out attacks"
+        if node.pos_ in ("VERB", "AUX"):
+            aux = {c.lower_ for c in node.children if c.dep_ in ("aux", "auxpass")}
+            perfect = bool(aux & {"has", "have", "'ve", "'s"})
+            record = any(c.dep_ == "advmod" and c.lower_ in _RECORD for c in node.children)  # "has previously attacked"
+            if perfect and (node.dep_ == "relcl" or record or (node.tag_ == "VBG" and "been" in aux)):
+                return True
+            if perfect or node.dep_ not in ("pcomp", "xcomp", "prep", "pobj"):
+                return False
+        if node.head.i == node.i:
+            return False
+        node = node.head
+    return False
+
+
 def _bound(parsed: Any, start: int) -> bool:
     """Is the time at ``start`` a bound ("since 1988", "until March"), not when something happened?"""
     span = parsed.char_span(start, start + 1, alignment_mode="expand")
@@ -666,9 +701,12 @@ def extract_events(
     sents = [parsed.char_span(a, b, alignment_mode="expand") for a, b in sentences] if sentences else list(parsed.sents)
     sents = [x for x in sents if x is not None]
     text = parsed.text  # spaCy builds Doc.text anew on every access: once here
-    headings = [m.start() for m in _HEADING.finditer(text)]
+    spans = [(m.start(), m.end()) for m in _HEADING.finditer(text)]
+    headings = [a for a, _ in spans]
     for si, sent in enumerate(sents):
         s0, s1 = sent.start_char, sent.end_char
+        if any(a <= s0 and s1 <= b for a, b in spans) and not any(t.pos_ in ("VERB", "AUX") for t in sent):
+            continue  # a heading without a verb names a topic ("2024 border killings", "Past attacks"), it reports nothing
         found = []
         for tok in sent:
             type_ = _trigger(tok, lex)
@@ -750,7 +788,7 @@ def extract_events(
                 and not any(t.end <= h < tok.idx for h in headings)
             ]
             source: str | None
-            anterior = _past_perfect(tok, (s0, s1))
+            anterior = _past_perfect(tok, (s0, s1)) or _characterising(tok)
             if stated:
                 # the most precise, then the nearest: "two weeks ago ... on 3 January" is the 3rd
                 when, source = min(stated, key=lambda t: (_PRECISION.get(t.precision or "", 9), abs(t.start - tok.idx))), "stated"

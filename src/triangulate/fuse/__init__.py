@@ -175,6 +175,7 @@ def fuse(documents: Sequence[Document], *, copies: Mapping[str, Copy] | None = N
         "clusters": float(len(clusters)),
         "events": float(len(settled.events)),
         "mentions_too_vague": float(settled.dropped),
+        "mentions_undated": float(len(mentions) - sum(len(c.mentions) for c in clusters)),
     }
     return Fused(
         events=settled.events,

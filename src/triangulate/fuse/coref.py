@@ -365,6 +365,7 @@ MAX_DATE_POINTS = 2  # what the dates alone can give (see _date_points)
 # events of one type) from being compared with every mention of that day.
 assert JOIN > MAX_DATE_POINTS, "the blocks below rely on JOIN being out of reach of the dates alone"
 CELL_DEG = 1.0  # grid cells of the place index, in degrees
+ANY_DAY = 0  # the day key under which every event is posted for mentions no date places (no day has ordinal 0)
 
 
 def _cells(place: Mapping[str, Any], *, reach_km: float = 0.0) -> list[Feature]:
@@ -472,6 +473,7 @@ class _Blocks:
         new_feats = _held(m) - held
         new_days = now - days
         for f in new_feats:
+            self.postings[(c.type, f, ANY_DAY, True)].append(n)
             for day, stated in days:
                 self.postings[(c.type, f, day, stated)].append(n)
         held.update(new_feats)
@@ -503,12 +505,12 @@ class _Blocks:
 
     def candidates(self, m: Mention, mine: Iterable[int]) -> list[int]:
         """The events a mention may belong to (``mine``: the events of its own document)."""
-        if m.first is None or m.last is None:
-            return []
-        days = self.window(m)
-        assert m.first is not None and m.last is not None
-        lo, hi = m.first.toordinal(), m.last.toordinal()
         keys: list[tuple[int | None, bool, int]] = []  # day, stated, the most the dates can give
+        if m.first is None or m.last is None:  # no date at all: any event it fits on everything else, or its document's
+            keys.append((ANY_DAY, True, 0))
+            return sorted(self._fitting(m, keys) | set(mine))
+        days = self.window(m)
+        lo, hi = m.first.toordinal(), m.last.toordinal()
         if days is None:
             keys.append((None, True, 1))
         elif m.exact:
@@ -516,6 +518,12 @@ class _Blocks:
             keys.extend((d, False, 0) for d in days)
         else:
             keys.extend((d, s, 0) for d in days for s in (True, False))
+        found = self._fitting(m, keys)
+        found.update(n for n in mine if n not in found and self.within(n, m, days))
+        return sorted(found)  # an event of another country that day may be among them: score() rejects it
+
+    def _fitting(self, m: Mention, keys: Sequence[tuple[int | None, bool, int]]) -> set[int]:
+        """The events posted under ``keys`` (day, stated, date points) whose score bound for ``m`` reaches JOIN."""
         kinds: dict[int, set[str]] = defaultdict(set)
         dates: dict[int, int] = {}
         for f in _sought(m):
@@ -525,22 +533,24 @@ class _Blocks:
                     kinds[n].add(kind)
                     if dates.get(n, -1) < pts:
                         dates[n] = pts
-        found = {n for n, k in kinds.items() if dates[n] + _bound(k) - self._penalty(m, n, k) >= JOIN}
-        found.update(n for n in mine if n not in found and self.within(n, m, days))
-        return sorted(found)  # an event of another country that day may be among them: score() rejects it
+        return {n for n, k in kinds.items() if dates[n] + _bound(k) - self._penalty(m, n, k) >= JOIN}
 
 
 def cluster_mentions(mentions: Sequence[Mention]) -> list[Cluster]:
-    """Group mentions into events: most informative first, each joining its best-fitting event or starting one."""
+    """Group mentions into events: most informative first, each joining its best-fitting event or starting one.
+
+    A mention that nothing dates (neither its text nor its document's publication) joins the
+    event it fits best, in any document, but does not start one: an event must be placed in
+    time, and such mentions are mostly the story told again without dates (an explainer, an
+    undated rewrite). The mentions left out are those in no returned cluster.
+    """
     order = sorted(mentions, key=lambda m: (-m.informativeness(), m.published or date.max, m.doc, m.start, m.type))
     clusters: list[Cluster] = []
     blocks = _Blocks()
     by_doc: dict[str, list[int]] = defaultdict(list)
     for m in order:
         best: tuple[int, int] | None = None
-        # a mention without any date can still join its own document's story
-        undated = by_doc.get(m.doc, []) if m.first is None else []
-        for n in blocks.candidates(m, by_doc.get(m.doc, ())) + undated:
+        for n in blocks.candidates(m, by_doc.get(m.doc, ())):
             s = score(m, clusters[n])
             # the best fit; on a tie, the event more reports already describe
             if (
@@ -549,6 +559,8 @@ def cluster_mentions(mentions: Sequence[Mention]) -> list[Cluster]:
                 and (best is None or (s, len(clusters[n].mentions), -n) > (best[0], len(clusters[best[1]].mentions), -best[1]))
             ):
                 best = (s, n)
+        if best is None and m.first is None:
+            continue  # nothing dates it and it fits no event: left out
         if best is None:
             clusters.append(Cluster(type=m.type))
             best = (0, len(clusters) - 1)
