@@ -1,9 +1,10 @@
 """Timeline17 benchmark: triangulate's timeline task against journalists' timelines.
 
-Usage: python bench/t17.py [--data DIR] [--topics iraq,haiti] [--json FILE]
+Usage: python bench/t17.py [--data DIR] [--topics iraq,haiti] [--stores DIR] [--json FILE]
 
 For each topic and each reference timeline it builds a timeline with the reference's number
-of dates and mean number of sentences per date, and scores Date-F1, AR1-F and AR2-F
+of dates and mean number of sentences per date, ranked from the fused events as the
+``timeline`` command does (its Date-F1 ranked from date mentions alone is shown beside it), and scores Date-F1, AR1-F and AR2-F
 (triangulate.eval.timeline, after tilse). A baseline from the same run (the days on which
 the most articles were published, with their leads) is scored beside it, and the best
 published figures are printed for comparison. Averages follow news-tls: precision and
@@ -25,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -99,13 +101,13 @@ def mean(scores: Sequence[Scores]) -> Scores:
     return Scores(avg("date"), avg("ar1"), avg("ar2"))
 
 
-def load(topic_dir: Path, store: Path) -> tuple[list[Document], float]:
-    """Build the topic's articles into a fresh store; return its documents and the seconds taken."""
+def load(topic_dir: Path, store: Path) -> tuple[list[Document], list[dict[str, Any]], float]:
+    """Build the topic's articles into a store; return its documents, its fused events and the seconds taken."""
     t0 = time.perf_counter()
     dossier = build([topic_dir / "articles.jsonl"], store=store)
     assert dossier.run is not None
     ids = set(dossier.run.ids)
-    return [d for d in dossier.documents if d.id in ids], time.perf_counter() - t0
+    return [d for d in dossier.documents if d.id in ids], dossier.events, time.perf_counter() - t0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -114,7 +116,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="Timeline17 directory (default: %(default)s)")
     parser.add_argument("--topics", default=",".join(TOPICS), help="comma-separated topics (default: all five)")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON to this file")
+    parser.add_argument("--stores", type=Path, help="keep each topic's store in this directory (a second run reuses them)")
     args = parser.parse_args(argv)
+    if args.stores:
+        args.stores.mkdir(parents=True, exist_ok=True)
     console = Console(width=max(Console().width, 132))
     if not (args.data / "README.md").exists() and not any((args.data / t).is_dir() for t in TOPICS):
         console.print(MISSING.format(path=args.data), highlight=False)
@@ -129,14 +134,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not (topic_dir / "articles.jsonl").exists():
                 console.print(f"[yellow]skipped {topic}: no {topic_dir / 'articles.jsonl'}[/yellow]")
                 continue
-            docs, build_s = load(topic_dir, Path(tmp) / f"{topic}.duckdb")
+            docs, events, build_s = load(topic_dir, (args.stores or Path(tmp)) / f"{topic}.duckdb")
             for ref_path in sorted((topic_dir / "gold").glob("*.txt")):
                 reference = read_reference(ref_path)
                 k = len(reference)
                 n = max(1, round(sum(len(v) for v in reference.values()) / k))
                 t0 = time.perf_counter()
-                ours = score(as_timeline(build_timeline(docs, dates=k, sentences=n)), reference)
+                ours = score(as_timeline(build_timeline(docs, dates=k, sentences=n, events=events)), reference)
                 tl_s = time.perf_counter() - t0
+                plain = score(as_timeline(build_timeline(docs, dates=k, sentences=n)), reference)
                 base = score(as_timeline(publication_baseline(docs, dates=k, sentences=n)), reference)
                 ours_all.append(ours)
                 base_all.append(base)
@@ -148,6 +154,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         "k": k,
                         "n": n,
                         "ours": {"date_f1": ours.date.f1, "ar1_f": ours.ar1.f1, "ar2_f": ours.ar2.f1},
+                        "mentions_only": {"date_f1": plain.date.f1, "ar1_f": plain.ar1.f1, "ar2_f": plain.ar2.f1},
+                        "events": len(events),
                         "baseline": {"date_f1": base.date.f1, "ar1_f": base.ar1.f1, "ar2_f": base.ar2.f1},
                         "build_seconds": round(build_s, 2),
                         "timeline_seconds": round(tl_s, 2),
@@ -158,18 +166,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
     table = Table(title="Timeline17: triangulate vs. the publication-count baseline (same run)")
-    for col in ("topic", "timeline", "docs", "k", "n", "Date-F1", "AR1-F", "AR2-F", "base Date-F1", "base AR1-F", "base AR2-F", "s"):
+    cols = ("topic", "timeline", "docs", "events", "k", "n", "Date-F1", "AR1-F", "AR2-F", "mentions Date-F1", "base Date-F1")
+    for col in (*cols, "base AR1-F", "base AR2-F", "s"):
         table.add_column(col, justify="left" if col in ("topic", "timeline") else "right")
     for r in rows:
-        o, b = r["ours"], r["baseline"]
-        assert isinstance(o, dict) and isinstance(b, dict)
+        o, b, p = r["ours"], r["baseline"], r["mentions_only"]
+        assert isinstance(o, dict) and isinstance(b, dict) and isinstance(p, dict)
         table.add_row(
             str(r["topic"]),
             str(r["timeline"]),
             str(r["docs"]),
+            str(r["events"]),
             str(r["k"]),
             str(r["n"]),
             *(f"{o[m]:.3f}" for m in ("date_f1", "ar1_f", "ar2_f")),
+            f"{p['date_f1']:.3f}",
             *(f"{b[m]:.3f}" for m in ("date_f1", "ar1_f", "ar2_f")),
             f"{r['timeline_seconds']:.1f}",
         )
@@ -181,9 +192,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "",
         "",
         "",
+        "",
         f"{ours_mean.date.f1:.3f}",
         f"{ours_mean.ar1.f1:.3f}",
         f"{ours_mean.ar2.f1:.3f}",
+        "",
         f"{base_mean.date.f1:.3f}",
         f"{base_mean.ar1.f1:.3f}",
         f"{base_mean.ar2.f1:.3f}",
