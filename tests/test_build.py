@@ -236,3 +236,24 @@ def test_second_writer_fails_at_once_with_a_clear_message(tmp_path: Path, write)
     assert proc.returncode == 1
     assert "another triangulate process is using this store" in proc.stderr
     assert time.monotonic() - started < 30
+
+
+def test_the_fusion_is_kept_in_the_store_and_reused_while_nothing_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from triangulate import fuse as fuse_pkg
+    from triangulate.api import open_dossier
+    from triangulate.render.files import dossier_json
+
+    store = tmp_path / "s.duckdb"
+    first = build([str(SAMPLE)], store=store)
+    assert first.run is not None and "fuse.reused" not in first.run.timings and first.run.timings["fuse.coref"] > 0
+    calls: list[int] = []
+    real = fuse_pkg.fuse
+    monkeypatch.setattr(fuse_pkg, "fuse", lambda docs, **kw: calls.append(len(docs)) or real(docs, **kw))
+    again = build([str(SAMPLE)], store=store)  # nothing new: the kept fusion
+    opened = open_dossier(store)
+    assert calls == [] and again.run is not None and "fuse.reused" in again.run.timings
+    assert dossier_json(opened)["events"] == dossier_json(again)["events"] == dossier_json(first)["events"]
+    # other fusion code (or other documents) is another key: fused again
+    monkeypatch.setattr(fuse_pkg, "code_version", lambda: "other")
+    open_dossier(store)
+    assert calls == [5]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -68,7 +70,7 @@ def build(
         t0 = time.perf_counter()
         docs = st.documents()
         stats.timed("load", time.perf_counter() - t0)
-        dossier = fused(docs, failures=st.failures(), run=stats)
+        dossier = fused(docs, failures=st.failures(), run=stats, store=st)
     if out is not None:
         t0 = time.perf_counter()
         write_outputs(dossier, Path(out))
@@ -304,7 +306,7 @@ def open_dossier(store: str | Path) -> Dossier:
     with Store(store, read_only=True) as st:
         docs = st.documents()
         failures = st.failures()
-    return fused(docs, failures=failures)
+        return fused(docs, failures=failures, store=st)
 
 
 def export(store: str | Path, fmt: str, *, out: str | Path | None = None) -> str | None:
@@ -321,27 +323,42 @@ def export(store: str | Path, fmt: str, *, out: str | Path | None = None) -> str
     return write_export(dossier_json(open_dossier(store)), fmt, out=path)
 
 
-def fused(documents: list[Document], *, failures: list[Failure] | None = None, run: RunStats | None = None) -> Dossier:
-    """The dossier of these documents: their event mentions fused into events, with claims, conflicts and sources."""
-    from .fuse import fuse
+def fused(
+    documents: list[Document], *, failures: list[Failure] | None = None, run: RunStats | None = None, store: Store | None = None
+) -> Dossier:
+    """The dossier of these documents: their event mentions fused into events, with claims, conflicts and sources.
+
+    With ``store`` (which must hold exactly ``documents``), the fusion is kept in the store,
+    keyed by the documents, their stage versions and the fusion code: opening the store
+    again, or a build that finds nothing new, reuses it instead of fusing again.
+    """
+    from .fuse import code_version, fuse
 
     t0 = time.perf_counter()
-    f = fuse(documents)
+    key = hashlib.sha256(f"{code_version()}:{store.contents_key()}".encode()).hexdigest() if store is not None else None
+    payload = store.fusion(key) if store is not None and key is not None else None
+    if payload is None:
+        f = fuse(documents)
+        payload = {
+            "events": f.events,
+            "conflicts": f.conflicts,
+            "sources": f.sources,
+            "entities": f.entities,
+            "timeline": f.timeline,
+            "infobox": f.infobox,
+            "copies": {k: c.to_dict() for k, c in f.copies.items()},
+            "fusion": {"focus": f.focus, **{k: v for k, v in f.stats.items() if not k.startswith("fuse.")}},
+        }
+        payload = json.loads(json.dumps(payload, ensure_ascii=False))  # what the store gives back: the same either way
+        if store is not None and key is not None and not store.read_only:
+            with store.transaction():
+                store.put_fusion(key, payload)
+        if run is not None:
+            for name, seconds in f.stats.items():
+                if name.startswith("fuse."):
+                    run.timed(name, seconds)
+    elif run is not None:
+        run.timed("fuse.reused", time.perf_counter() - t0)
     if run is not None:
-        for name, seconds in f.stats.items():
-            if name.startswith("fuse."):
-                run.timed(name, seconds)
         run.timed("fuse", time.perf_counter() - t0)
-    return Dossier(
-        documents,
-        failures=failures or [],
-        events=f.events,
-        conflicts=f.conflicts,
-        sources=f.sources,
-        entities=f.entities,
-        timeline=f.timeline,
-        infobox=f.infobox,
-        copies={k: c.to_dict() for k, c in f.copies.items()},
-        fusion={"focus": f.focus, **{k: v for k, v in f.stats.items() if not k.startswith("fuse.")}},
-        run=run,
-    )
+    return Dossier(documents, failures=failures or [], run=run, **payload)

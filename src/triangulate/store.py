@@ -9,12 +9,14 @@ process write a file at a time; a second writer gets :class:`StoreBusy` at once.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import duckdb
 
@@ -36,6 +38,7 @@ _DDL = (
     """CREATE TABLE IF NOT EXISTS runs (
         id INTEGER PRIMARY KEY, started TIMESTAMP NOT NULL, finished TIMESTAMP,
         inputs JSON NOT NULL, documents INTEGER, new_documents INTEGER, failures INTEGER, status VARCHAR NOT NULL)""",
+    "CREATE TABLE IF NOT EXISTS fusions (key VARCHAR PRIMARY KEY, payload JSON NOT NULL, made_at TIMESTAMP NOT NULL)",
 )
 
 
@@ -105,6 +108,26 @@ class Store:
         """Return every stored document, ordered by path then id."""
         rows = self.con.execute("SELECT record FROM documents ORDER BY path, id").fetchall()
         return [Document.from_dict(json.loads(r[0])) for r in rows]
+
+    def contents_key(self) -> str:
+        """A digest of which documents the store holds and the stage version of each (what fusion reads)."""
+        h = hashlib.sha256()
+        for doc_id, ver in self.con.execute("SELECT id, clean_version FROM documents ORDER BY id").fetchall():
+            h.update(f"{doc_id}:{ver}\n".encode())
+        return h.hexdigest()
+
+    def fusion(self, key: str) -> dict[str, Any] | None:
+        """The fusion stored under ``key`` (see :func:`triangulate.api.fused`), or None."""
+        try:
+            row = self.con.execute("SELECT payload FROM fusions WHERE key = ?", [key]).fetchone()
+        except duckdb.CatalogException:  # a store written before fusions were kept
+            return None
+        return json.loads(row[0]) if row else None
+
+    def put_fusion(self, key: str, payload: dict[str, Any]) -> None:
+        """Keep one fusion: this one, replacing any older (call inside a transaction)."""
+        self.con.execute("DELETE FROM fusions")
+        self.con.execute("INSERT INTO fusions VALUES (?, ?, ?)", [key, json.dumps(payload, ensure_ascii=False), _now()])
 
     def failures(self) -> list[Failure]:
         """Return the inputs that failed and have not been read successfully since."""

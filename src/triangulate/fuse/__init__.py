@@ -19,6 +19,8 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from ..model import Document
@@ -28,7 +30,7 @@ from .reconcile import reconcile
 from .reliability import score_sources
 from .summary import infobox, timeline
 
-__all__ = ["Fused", "focus_countries", "fuse", "resolve_entities"]
+__all__ = ["Fused", "code_version", "focus_countries", "fuse", "resolve_entities"]
 
 FOCUS_SHARE = 0.5  # a country with at least half the top country's weight is one the corpus is about
 MAX_ENTITY_MENTIONS = 20  # spans kept per entity in the dossier (all are counted)
@@ -47,6 +49,20 @@ class Fused:
     infobox: dict[str, Any] = field(default_factory=dict)
     focus: list[str] = field(default_factory=list)
     stats: dict[str, float] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A digest of the code and data fusion depends on (the package, less what only renders or serves)."""
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        skip = rel.parts[0] in ("web", "render") or "__pycache__" in rel.parts
+        if path.is_file() and not skip and path.suffix in (".py", ".toml", ".json", ".txt", ".tsv"):
+            h.update(str(rel).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
 
 
 def _source_key(name: str) -> str:
