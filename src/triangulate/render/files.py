@@ -96,6 +96,9 @@ def write_outputs(dossier: Dossier, out: Path) -> list[Path]:
     from .html import write_report
 
     data = dossier_json(dossier)
+    for name in OUTPUTS:  # what a run killed while writing left behind (atomic_write's temporary files)
+        for stale in out.glob(f".{name}.*.tmp"):
+            stale.unlink(missing_ok=True)
     json_path, csv_path = out / "dossier.json", out / "documents.csv"
     atomic_write(json_path, lambda fh: fh.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n"))
 
