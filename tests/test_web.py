@@ -231,7 +231,7 @@ def test_wrong_methods_are_405(client: TestClient, dossier: dict[str, Any]) -> N
     ):
         r = client.request(method, path)
         assert_error(r, 405, "method_not_allowed")
-        assert r.headers["allow"] == "GET"
+        assert r.headers["allow"] == "GET, HEAD"
 
 
 @pytest.mark.parametrize(
@@ -340,7 +340,7 @@ def test_serve_binds_to_localhost_by_default(monkeypatch: pytest.MonkeyPatch, sa
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append({"app": app, **kw}))
     serve(sample[0])
-    serve(sample[0], host="0.0.0.0", port=9000)
+    serve(sample[0], host="0.0.0.0", port=9000, token="t" * 32)  # off loopback, a token is required (tests/test_web_security.py)
     assert (calls[0]["host"], calls[0]["port"]) == ("127.0.0.1", 8000)
     assert (calls[1]["host"], calls[1]["port"]) == ("0.0.0.0", 9000)
 
@@ -428,3 +428,21 @@ def test_article_text_is_escaped_everywhere(hostile: tuple[Path, dict[str, Any]]
         assert "&lt;img src=x onerror=alert(1)&gt;" in html
         assert "javascript:alert(1)" in html  # shown as text, never as a link
         assert c.get(f"/api/documents/{doc['id']}").json() == doc  # JSON keeps the text as it is
+
+
+def test_long_lists_come_a_page_at_a_time(monkeypatch: pytest.MonkeyPatch, client: TestClient, dossier: dict[str, Any]) -> None:
+    from triangulate.web import pages
+
+    assert pages.paginate(list(range(250)), 3) == (list(range(200, 250)), {"page": 3, "pages": 3, "total": 250, "first": 201, "last": 250})
+    assert pages.paginate(list(range(250)), 9)[1]["page"] == 3  # past the end: the last page
+    assert pages.paginate([], 1) == ([], {"page": 1, "pages": 1, "total": 0, "first": 0, "last": 0})
+    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
+    monkeypatch.setattr(pages.paginate, "__kwdefaults__", {"size": 2})
+    docs = [s["doc"] for s in dossier["sources"]]  # five, most reliable first
+    first, last = client.get("/sources").text, client.get("/sources?page=3").text
+    assert [d for d in docs if f'href="/documents/{d}"' in first] == docs[:2]
+    assert [d for d in docs if f'href="/documents/{d}"' in last] == docs[4:]
+    assert 'href="/sources?page=2" rel="next"' in first and "1&ndash;2 of 5" in first
+    assert 'href="/sources?page=2" rel="prev"' in last and 'rel="next"' not in last
+    assert client.get("/sources?page=0").status_code == 422
+    assert client.get("/sources?page=x").status_code == 422

@@ -307,19 +307,38 @@ def eval_(
 @app.command()
 def serve(
     store: StoreOpt = None,
-    host: Annotated[str, typer.Option("--host", help="Address to bind; anything but loopback exposes the store.")] = "127.0.0.1",
+    host: Annotated[str, typer.Option("--host", help="Address to bind; anything but loopback needs --token.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            envvar="TRIANGULATE_TOKEN",
+            help="Access token every request must carry (Authorization: Bearer TOKEN); required off loopback.",
+            show_default=False,
+        ),
+    ] = None,
     config: ConfigOpt = None,
 ) -> None:
     """Serve the store as web pages and a JSON API (see docs/web.md) until interrupted."""
     from .web import serve as serve_store
+    from .web.access import resolve_token
 
     try:
+        token = resolve_token(host, token)  # first: a missing token is a usage error before anything loads
         opts = load_options(config=config, store=store)
     except TriangulateError as e:
         raise _fail(e) from e
     err.print(f"serving {opts.store} at http://{host}:{port}/ (JSON API under /api, Ctrl-C to stop)", highlight=False)
-    serve_store(opts.store, host=host, port=port)
+    if token:
+        err.print(
+            "every request needs the token: header 'Authorization: Bearer TOKEN', or open /?token=TOKEN once in a browser",
+            highlight=False,
+        )
+    try:
+        serve_store(opts.store, host=host, port=port, token=token)
+    except TriangulateError as e:
+        raise _fail(e) from e
 
 
 @app.command()

@@ -199,15 +199,15 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @contextmanager
-def serving(store: Path) -> Iterator[str]:
-    """The web app over ``store`` on a free port of 127.0.0.1, in a thread; yields its base URL."""
+def serving(store: Path, *, token: str | None = None) -> Iterator[str]:
+    """The web app over ``store`` (with ``token``, if given) on a free port of 127.0.0.1, in a thread; yields its base URL."""
     import uvicorn
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))  # bound here and handed over: no other process can take the port meanwhile
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(store), log_level="warning", lifespan="on", ws="none", server_header=False)
+    config = uvicorn.Config(create_app(store, token=token), log_level="warning", lifespan="on", ws="none", server_header=False)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="uvicorn", daemon=True)
     thread.start()
@@ -216,7 +216,8 @@ def serving(store: Path) -> Iterator[str]:
         deadline = time.monotonic() + WAIT
         while True:
             try:
-                with urllib.request.urlopen(f"{base}/api/sources", timeout=1) as r:
+                ready = urllib.request.Request(f"{base}/api/sources", headers={"Authorization": f"Bearer {token}"} if token else {})
+                with urllib.request.urlopen(ready, timeout=1) as r:
                     if r.status == 200:
                         break
             except OSError:
@@ -402,6 +403,24 @@ def test_the_served_pages_fit_a_phone(driver: WebDriver, site: str) -> None:
 
 
 # ---- the web app ------------------------------------------------------------------------
+
+
+def test_a_token_in_the_url_lets_the_browser_in(driver: WebDriver, sample: Path) -> None:
+    """With a token: refused without it; opened once with ?token=, the cookie is set, the URL loses the token, every page works."""
+    token = "browser-token_0123456789abcdef"
+    with serving(sample / "s.duckdb", token=token) as base:
+        try:
+            load(driver, base + "/sources")
+            assert "unauthorized" in driver.title and "401" in driver.title
+            load(driver, f"{base}/?country=PK&token={token}")
+            assert driver.current_url == base + "/?country=PK"  # the token is gone from the address bar
+            assert timeline_ids(driver)
+            assert driver.execute_script("return document.cookie") == ""  # HttpOnly: no script can read it
+            assert errors(driver) == []  # the page's script loaded too: the cookie goes with every request
+            load(driver, base + "/conflicts")
+            assert "unauthorized" not in driver.title and errors(driver) == []
+        finally:
+            driver.delete_all_cookies()
 
 
 def timeline_ids(driver: WebDriver) -> list[str]:

@@ -6,9 +6,10 @@ loads the store once; requests reload it when the store file changes).
 
 from __future__ import annotations
 
+import inspect
 import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -25,13 +26,15 @@ from pydantic import BaseModel
 from .. import __version__
 from ..errors import StoreError
 from . import errors
+from .access import check_token
 from .data import DossierCache, EventFilter, Snapshot
 from .errors import NotFound, WebError
-from .pages import Pages, script
-from .security import DOCS_CSP, Guard
+from .pages import Pages, script, warm
+from .security import DOCS_CSP, Gate, Guard, RedactToken
 
 log = logging.getLogger("triangulate.web")
 
+# ids in URLs must match these exactly (ASCII, lower-case hex); anything else is a 422 before any lookup
 EVENT_ID = r"^e[0-9a-f]{12}$"
 DOCUMENT_ID = r"^d[0-9a-f]{16}$"
 MAX_LIMIT = 1000
@@ -54,6 +57,7 @@ class ErrorResponse(BaseModel):
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorResponse, "description": "the access token is missing or wrong (a server started with a token)"},
     404: {"model": ErrorResponse, "description": "no such id"},
     422: {"model": ErrorResponse, "description": "a malformed id or query parameter"},
     503: {"model": ErrorResponse, "description": "the store cannot be read"},
@@ -113,6 +117,29 @@ def event_filter(
 
 Filter = Annotated[EventFilter, Depends(event_filter)]
 
+FILTER_PARAMS = frozenset(inspect.signature(event_filter).parameters)
+# the query parameters each route takes; every other route takes none
+QUERY_PARAMS: dict[str, frozenset[str]] = {
+    "/": FILTER_PARAMS,
+    "/api/events": FILTER_PARAMS | {"limit", "offset"},
+    "/sources": frozenset({"page"}),
+    "/conflicts": frozenset({"page"}),
+}
+PageNo = Annotated[int, Query(ge=1, le=1_000_000, description="page number, from 1")]
+
+
+def known_query(request: Request) -> None:
+    """Refuse a query parameter the route does not take (422): a request names no file, setting or anything else."""
+    route = request.scope.get("route")
+    allowed = QUERY_PARAMS.get(str(getattr(route, "path", "")), frozenset())
+    if any(name not in allowed for name in request.query_params):
+        takes = ", ".join(sorted(allowed)) or "none"
+        raise WebError(
+            422,
+            f"the request is not valid (an unknown query parameter; this endpoint takes: {takes})",
+            detail=[{"loc": ["query"], "message": f"unknown query parameter; allowed: {takes}", "type": "extra_forbidden"}],
+        )
+
 
 def _json(content: Any, *, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse(content, headers=headers)
@@ -152,17 +179,30 @@ def swagger_asset(name: str) -> bytes | None:
         return None
 
 
-def create_app(store: str | os.PathLike[str]) -> FastAPI:
-    """Return the web app serving the dossier of ``store`` (opened read-only, on startup)."""
-    cache = DossierCache(Path(store))
+def create_app(store: str | os.PathLike[str], *, token: str | None = None, allowed_hosts: Collection[str] | None = None) -> FastAPI:
+    """Return the web app serving the dossier of ``store`` (opened read-only, on startup).
+
+    With ``token``, every request must carry it (see :mod:`triangulate.web.security`); with
+    ``allowed_hosts``, a request whose ``Host`` header names another host is refused.
+    """
+    if token is not None:
+        check_token(token)
+    cache = DossierCache(Path(store), warm=warm)
+    redact = RedactToken()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        access_log = logging.getLogger("uvicorn.access")
+        if token is not None:  # a browser's first request has the token in its URL: keep it out of the log
+            access_log.addFilter(redact)
         try:
             cache.load()
         except StoreError as e:  # keep serving: every request says why, and a build makes it work
             log.warning("cannot load the store yet: %s", e)
-        yield
+        try:
+            yield
+        finally:
+            access_log.removeFilter(redact)
 
     app = FastAPI(
         title="triangulate",
@@ -173,17 +213,19 @@ def create_app(store: str | os.PathLike[str]) -> FastAPI:
             "`/api/dossier` is the whole `dossier.json`. Every error is "
             '`{"error": {"status", "code", "message", "detail"}}`.'
         ),
-        openapi_url="/api/openapi.json",
+        openapi_url=None,  # served by a route below, so that it goes through the same checks as every other
         docs_url=None,
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
         lifespan=lifespan,
+        dependencies=[Depends(known_query)],
     )
     app.state.cache = cache
     pages = Pages()
     app.state.pages = pages
     errors.install(app, pages.error)
-    app.add_middleware(Guard, html=lambda: pages.error)
+    app.add_middleware(Gate, html=lambda: pages.error, token=token, allowed_hosts=allowed_hosts)
+    app.add_middleware(Guard, html=lambda: pages.error)  # added last: the outermost, its headers on every answer
 
     # ---- the JSON API -------------------------------------------------------------------
 
@@ -230,6 +272,10 @@ def create_app(store: str | os.PathLike[str]) -> FastAPI:
         return _json(snap.data.get("sources", []))
 
     # ---- API docs, offline --------------------------------------------------------------
+    @app.get("/api/openapi.json", include_in_schema=False)
+    def openapi_document() -> JSONResponse:
+        return JSONResponse(app.openapi())
+
     @app.get("/api", include_in_schema=False)
     def api_index() -> HTMLResponse:
         return HTMLResponse(pages.api_index(app.openapi(), interactive=swagger_asset("swagger-ui-bundle.js") is not None))
@@ -278,11 +324,11 @@ def create_app(store: str | os.PathLike[str]) -> FastAPI:
         return HTMLResponse(pages.document(snap, doc_id))
 
     @app.get("/conflicts", include_in_schema=False)
-    def conflicts_page(snap: Snap) -> HTMLResponse:
-        return HTMLResponse(pages.conflicts(snap))
+    def conflicts_page(snap: Snap, page: PageNo = 1) -> HTMLResponse:
+        return HTMLResponse(pages.conflicts(snap, page=page))
 
     @app.get("/sources", include_in_schema=False)
-    def sources_page(snap: Snap) -> HTMLResponse:
-        return HTMLResponse(pages.sources(snap))
+    def sources_page(snap: Snap, page: PageNo = 1) -> HTMLResponse:
+        return HTMLResponse(pages.sources(snap, page=page))
 
     return app

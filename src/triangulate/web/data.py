@@ -76,9 +76,12 @@ class Snapshot:
 class DossierCache:
     """Holds the current snapshot of a store; reloads it when the store file changes."""
 
-    def __init__(self, store: str | os.PathLike[str], *, loader: Loader = load_store) -> None:
+    def __init__(
+        self, store: str | os.PathLike[str], *, loader: Loader = load_store, warm: Callable[[Snapshot], None] | None = None
+    ) -> None:
         self.store = Path(store)
         self.loader = loader
+        self.warm = warm  # what to derive from a snapshot as soon as it is loaded (before it is served)
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
 
@@ -86,6 +89,8 @@ class DossierCache:
         """Load the store now; raise :class:`~triangulate.errors.StoreError` when it cannot be read."""
         stamp = _stamp(self.store)
         snap = Snapshot(self.loader(self.store), stamp)
+        if self.warm is not None:
+            self.warm(snap)
         self._snapshot = snap
         log.info("loaded %s: %d documents, %d events", self.store, len(snap.documents), len(snap.events))
         return snap

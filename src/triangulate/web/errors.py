@@ -27,8 +27,11 @@ log = logging.getLogger("triangulate.web")
 
 CODES = {
     400: "bad_request",
+    401: "unauthorized",
     404: "not_found",
     405: "method_not_allowed",
+    413: "payload_too_large",
+    414: "uri_too_long",
     422: "invalid_request",
     500: "internal_error",
     503: "store_unavailable",
@@ -43,14 +46,17 @@ HtmlRenderer = Callable[[dict[str, Any]], str]
 
 
 class WebError(Exception):
-    """An error a route raises on purpose: a status, a code, a message and optional detail."""
+    """An error a route raises on purpose: a status, a code, a message, optional detail and extra headers."""
 
-    def __init__(self, status: int, message: str, *, code: str | None = None, detail: Any = None) -> None:
+    def __init__(
+        self, status: int, message: str, *, code: str | None = None, detail: Any = None, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code or CODES.get(status, "error")
         self.message = message
         self.detail = detail
+        self.headers = dict(headers or {})
 
 
 class NotFound(WebError):
@@ -83,7 +89,7 @@ def _validation_detail(exc: RequestValidationError) -> list[dict[str, Any]]:
 def to_body(exc: BaseException) -> tuple[dict[str, Any], dict[str, str]]:
     """The error object (and extra headers) for any exception."""
     if isinstance(exc, WebError):
-        return error_body(exc.status, exc.code, exc.message, exc.detail), {}
+        return error_body(exc.status, exc.code, exc.message, exc.detail), dict(exc.headers)
     if isinstance(exc, RequestValidationError):
         detail = _validation_detail(exc)
         where = ", ".join(f"{'.'.join(d['loc'])}: {d['message']}" for d in detail[:3])

@@ -56,6 +56,23 @@ def environment() -> Environment:
     return env
 
 
+PAGE_SIZE = 100  # rows of a long list page (sources, conflicts): a 10,000-document dossier stays quick to load
+
+
+def paginate(items: list[Any], page: int, *, size: int = PAGE_SIZE) -> tuple[list[Any], dict[str, int]]:
+    """The items of one page (1-based; a page past the end shows the last) and the pager's figures."""
+    pages = max(1, -(-len(items) // size))
+    page = min(max(1, page), pages)
+    first = (page - 1) * size
+    chunk = items[first : first + size]
+    return chunk, {"page": page, "pages": pages, "total": len(items), "first": first + 1 if chunk else 0, "last": first + len(chunk)}
+
+
+def warm(snap: Snapshot) -> None:
+    """Build the pages' view data of a freshly loaded snapshot, so that no request waits for it."""
+    _context(snap)
+
+
 def _context(snap: Snapshot) -> dict[str, Any]:
     """The report's view data of the whole dossier, built once per snapshot, with indexes by id."""
     ctx: dict[str, Any] | None = snap.memo.get("context")
@@ -150,15 +167,17 @@ class Pages:
         ]
         return self._render("document.html", d=doc, source=source, events=cited, generated_by=ctx["generated_by"])
 
-    def conflicts(self, snap: Snapshot) -> str:
-        """Every conflict: the values reported, their evidence and how fusion settled."""
+    def conflicts(self, snap: Snapshot, *, page: int = 1) -> str:
+        """The conflicts, a page at a time: the values reported, their evidence and how fusion settled."""
         ctx = _context(snap)
-        return self._render("conflicts.html", items=ctx["conflicts"], generated_by=ctx["generated_by"])
+        items, pg = paginate(ctx["conflicts"], page)
+        return self._render("conflicts.html", items=items, pg=pg, generated_by=ctx["generated_by"])
 
-    def sources(self, snap: Snapshot) -> str:
-        """Every document's reliability and the signals behind it, most reliable first."""
+    def sources(self, snap: Snapshot, *, page: int = 1) -> str:
+        """The documents' reliability and the signals behind it, most reliable first, a page at a time."""
         ctx = _context(snap)
-        return self._render("sources.html", items=ctx["sources"], generated_by=ctx["generated_by"])
+        items, pg = paginate(ctx["sources"], page)
+        return self._render("sources.html", items=items, pg=pg, generated_by=ctx["generated_by"])
 
     def error(self, error: dict[str, Any]) -> str:
         """The one error object as a page."""
