@@ -302,11 +302,16 @@ def analysis_json(docs: Iterable[Document]) -> dict[str, Any]:
 
 
 def open_dossier(store: str | Path) -> Dossier:
-    """Return the dossier of what a store holds, without running anything."""
+    """Return the dossier of what a store holds, without running anything.
+
+    The store is held only while it is read: when it keeps no fusion of what it holds, the
+    fusion runs after it is closed, so that a build can start meanwhile.
+    """
     with Store(store, read_only=True) as st:
         docs = st.documents()
         failures = st.failures()
-        return fused(docs, failures=failures, store=st)
+        kept = st.fusion(_fusion_key(st))
+    return Dossier(docs, failures=failures, **(kept if kept is not None else _fusion_payload(docs)[0]))
 
 
 def export(store: str | Path, fmt: str, *, out: str | Path | None = None) -> str | None:
@@ -323,38 +328,51 @@ def export(store: str | Path, fmt: str, *, out: str | Path | None = None) -> str
     return write_export(dossier_json(open_dossier(store)), fmt, out=path)
 
 
+def _fusion_key(st: Store) -> str:
+    """What a kept fusion is keyed by: the store's documents and their stage versions, and the fusion code."""
+    from .fuse import code_version
+
+    return hashlib.sha256(f"{code_version()}:{st.contents_key()}".encode()).hexdigest()
+
+
+def _fusion_payload(documents: list[Document]) -> tuple[dict[str, Any], dict[str, float]]:
+    """Fuse the documents: the dossier's fused parts as plain JSON data, and fusion's figures."""
+    from .fuse import fuse
+
+    f = fuse(documents)
+    payload = {
+        "events": f.events,
+        "conflicts": f.conflicts,
+        "sources": f.sources,
+        "entities": f.entities,
+        "timeline": f.timeline,
+        "infobox": f.infobox,
+        "copies": {k: c.to_dict() for k, c in f.copies.items()},
+        "fusion": {"focus": f.focus, **{k: v for k, v in f.stats.items() if not k.startswith("fuse.")}},
+    }
+    # what the store gives back, so that a kept fusion and a fresh one are the same data
+    return json.loads(json.dumps(payload, ensure_ascii=False)), f.stats
+
+
 def fused(
     documents: list[Document], *, failures: list[Failure] | None = None, run: RunStats | None = None, store: Store | None = None
 ) -> Dossier:
     """The dossier of these documents: their event mentions fused into events, with claims, conflicts and sources.
 
     With ``store`` (which must hold exactly ``documents``), the fusion is kept in the store,
-    keyed by the documents, their stage versions and the fusion code: opening the store
-    again, or a build that finds nothing new, reuses it instead of fusing again.
+    keyed by the documents, their stage versions and the fusion code: a build that finds
+    nothing new, or :func:`open_dossier`, reuses it instead of fusing again.
     """
-    from .fuse import code_version, fuse
-
     t0 = time.perf_counter()
-    key = hashlib.sha256(f"{code_version()}:{store.contents_key()}".encode()).hexdigest() if store is not None else None
+    key = _fusion_key(store) if store is not None else None
     payload = store.fusion(key) if store is not None and key is not None else None
     if payload is None:
-        f = fuse(documents)
-        payload = {
-            "events": f.events,
-            "conflicts": f.conflicts,
-            "sources": f.sources,
-            "entities": f.entities,
-            "timeline": f.timeline,
-            "infobox": f.infobox,
-            "copies": {k: c.to_dict() for k, c in f.copies.items()},
-            "fusion": {"focus": f.focus, **{k: v for k, v in f.stats.items() if not k.startswith("fuse.")}},
-        }
-        payload = json.loads(json.dumps(payload, ensure_ascii=False))  # what the store gives back: the same either way
+        payload, stats = _fusion_payload(documents)
         if store is not None and key is not None and not store.read_only:
             with store.transaction():
                 store.put_fusion(key, payload)
         if run is not None:
-            for name, seconds in f.stats.items():
+            for name, seconds in stats.items():
                 if name.startswith("fuse."):
                     run.timed(name, seconds)
     elif run is not None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -29,11 +31,28 @@ ROLES = ("main", "related", "background")
 
 
 def load_store(store: Path) -> dict[str, Any]:
-    """Return the contract JSON (``dossier.json``'s content) of what ``store`` holds."""
+    """Return the contract JSON (``dossier.json``'s content) of what ``store`` holds.
+
+    It reads a copy of the store file: DuckDB lets no process write a file another has open,
+    so reading the store itself could make a build that starts meanwhile fail. A copy taken
+    while a build writes may be torn; it then fails to open, and the caller keeps the
+    dossier it had.
+    """
     from ..api import open_dossier
     from ..render.files import dossier_json
 
-    return dossier_json(open_dossier(store))
+    if not store.exists():
+        return dossier_json(open_dossier(store))  # the usual "no store here yet" error
+    with tempfile.TemporaryDirectory(prefix="triangulate-serve-") as tmp:
+        copy = Path(tmp) / store.name
+        try:
+            shutil.copyfile(store, copy)
+            wal = store.with_name(store.name + ".wal")
+            if wal.exists():
+                shutil.copyfile(wal, copy.with_name(copy.name + ".wal"))
+        except OSError as e:
+            raise StoreError(f"cannot read the store: {e}", source=str(store)) from e
+        return dossier_json(open_dossier(copy))
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
