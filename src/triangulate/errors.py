@@ -12,7 +12,8 @@ URL, a stage) and a message that says what to do. The hierarchy::
     │   ├── MalformedInput    T105
     │   ├── UnreadableInput   T106
     │   ├── UnsupportedInput  T107
-    │   └── FetchError        T108
+    │   ├── FetchError        T108
+    │   └── UnsupportedLanguage T109  (not English: see ingest.language)
     ├── StageError            a stage failed on one document (names the stage)  T201
     ├── StoreError            the store cannot be opened or written            T301
     │   └── StoreBusy         another process holds the store                   T302
@@ -91,6 +92,12 @@ class FetchError(InputError):
     """A URL could not be fetched."""
 
     code = "T108"
+
+
+class UnsupportedLanguage(InputError):
+    """The article is not in English, the only language the analysis reads."""
+
+    code = "T109"
 
 
 class StageError(TriangulateError):

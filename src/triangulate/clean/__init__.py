@@ -4,34 +4,39 @@
 cleaned text with a map back to raw offsets, records every removal with its reason, and
 settles the publication date: from the reader's metadata, a timestamp line, or (marked as
 inferred) the dates of the page's own captions and embeds refined by the weekdays the text
-names.
+names. An article longer than the analysis reads (:data:`MAX_TEXT` characters, raw or cleaned)
+is refused here, with its length, rather than left to fail inside spaCy.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
+from ..errors import InputTooLarge
 from ..model import Document, RawDocument, RawSpan
 from .dates import WEEKDAY_RE, WEEKDAYS, find_dates, normalise_published
 from .lines import Line, assemble, split_lines
 from .patterns import patterns
 from .rules import RULES, Context, Meta
 
-__all__ = ["CLEAN_VERSION", "clean"]
+__all__ = ["CLEAN_VERSION", "MAX_TEXT", "clean"]
 
 # Bump when cleaning output changes, so that stored results are recomputed.
 CLEAN_VERSION = "2"
 
 _PAGE_ELEMENTS = {"caption", "credit", "embed", "duplicate"}
+MAX_TEXT = 1_000_000  # spaCy's nlp.max_length: the analysis refuses a longer text
 
 
 def clean(raw: RawDocument) -> Document:
     """Return the cleaned :class:`Document` of a raw one."""
+    _check_length(len(raw.raw), raw.origin)  # before the rules: they take minutes over tens of megabytes
     lines = split_lines(raw.raw)
     ctx = Context(raw, lines, patterns())
     for _name, rule in RULES:
         rule(ctx)
     text, offsets, removed = assemble(raw.raw, lines)
+    _check_length(len(text), raw.origin)
     meta = ctx.meta
     if raw.published and (iso := normalise_published(raw.published)):
         meta.published, meta.published_source = iso, "metadata"
@@ -57,6 +62,14 @@ def clean(raw: RawDocument) -> Document:
         infobox=meta.infobox,
         evidence=meta.evidence,
     )
+
+
+def _check_length(chars: int, origin: str) -> None:
+    """Refuse an article longer than the analysis reads (:data:`MAX_TEXT` characters)."""
+    if chars > MAX_TEXT:
+        raise InputTooLarge(
+            f"article text is {chars:,} characters, over the {MAX_TEXT:,} the language analysis reads", source=origin, stage="clean"
+        )
 
 
 def _infer_published(lines: list[Line], meta: Meta) -> None:

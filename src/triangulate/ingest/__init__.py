@@ -7,22 +7,31 @@ file name and the reason, and the rest of the batch goes on.
 Inputs are files, directories (read recursively), URLs and glob patterns (``shards/*.parquet``,
 ``data/**/*.jsonl.gz``). JSON Lines (plain or gzip) and Parquet files are streamed, so a
 corpus of any size goes through a record at a time.
+
+Every article read is checked for its language (:mod:`.language`): one that is confidently
+not English is reported (``T109``) instead of processed. File names that are not valid UTF-8
+are shown, stored and reported with the odd bytes as ``\\xNN``.
 """
 
 from __future__ import annotations
 
+import errno
 import glob
 import os
+import re
+import stat
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
-from ..errors import InputError, InputTooLarge, UnreadableInput, UnsupportedInput
+from ..errors import InputError, InputTooLarge, UnreadableInput, UnsupportedInput, UnsupportedLanguage
 from ..model import Failure, RawDocument
 from ..settings import Options
 from . import feed, html, jsonfile, parquet, text
 from .base import Reader, ReadResult, looks_like_feed, looks_like_html
 from .decode import decode
 from .fetch import Fetched, Fetcher, HttpFetcher
+from .language import foreign_language
 
 __all__ = ["READERS", "Fetched", "Fetcher", "HttpFetcher", "discover", "ingest", "read_item", "reader_for"]
 
@@ -109,12 +118,12 @@ def discover(inputs: Iterable[str]) -> Iterator[str | Failure]:
             yield from _walk(p, seen=set())
         elif p.is_file():
             yield item
-        elif p.is_symlink():
-            yield Failure(item, "broken symbolic link", UnreadableInput.code)
+        elif p.is_symlink() or p.exists():
+            yield _not_a_file(p)
         elif _GLOB_CHARS.intersection(item):
             yield from _expand(item)
         else:
-            yield Failure(item, "no such file or directory", UnreadableInput.code)
+            yield Failure(storable(item), "no such file or directory", UnreadableInput.code)
 
 
 def _expand(pattern: str) -> Iterator[str | Failure]:
@@ -142,13 +151,13 @@ def _walk(root: Path, *, seen: set[str]) -> Iterator[str | Failure]:
         yield Failure(str(root), f"cannot resolve: {e}", UnreadableInput.code)
         return
     if real in seen:
-        yield Failure(str(root), "symbolic link loop: directory already visited", UnreadableInput.code)
+        yield Failure(storable(str(root)), "symbolic link loop: directory already visited", UnreadableInput.code)
         return
     seen.add(real)
     try:
         entries = sorted(root.iterdir(), key=lambda e: e.name)
     except OSError as e:
-        yield Failure(str(root), f"cannot list directory: {e.strerror or e}", UnreadableInput.code)
+        yield Failure(storable(str(root)), f"cannot list directory: {e.strerror or e}", UnreadableInput.code)
         return
     for entry in entries:
         if _ignored(entry):
@@ -172,9 +181,36 @@ def _entry(entry: Path) -> Iterator[str | Failure]:
         if _extension(entry.name) in _BY_EXTENSION:
             yield str(entry)
         else:
-            yield Failure(str(entry), f"skipped: no reader for {entry.suffix or 'files without an extension'}", UnsupportedInput.code)
-    elif entry.is_symlink():
-        yield Failure(str(entry), "broken symbolic link", UnreadableInput.code)
+            why = f"skipped: no reader for {entry.suffix or 'files without an extension'}"
+            yield Failure(storable(str(entry)), why, UnsupportedInput.code)
+    else:
+        yield _not_a_file(entry)
+
+
+def _not_a_file(path: Path) -> Failure:
+    """The failure of a path that exists (or is a link) but is neither a regular file nor a directory."""
+    source = storable(str(path))
+    try:
+        mode = path.stat().st_mode
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return Failure(source, "symbolic link loop: the link leads back to itself", UnreadableInput.code)
+        if path.is_symlink():
+            return Failure(source, "broken symbolic link", UnreadableInput.code)
+        return Failure(source, f"cannot read: {e.strerror or e}", UnreadableInput.code)  # pragma: no cover - raced away
+    kinds = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+    kind = next((name for test, name in kinds if test(mode)), "a special file")
+    return Failure(source, f"skipped: {kind}, not a regular file", UnsupportedInput.code)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def storable(value: str) -> str:
+    """``value`` as valid Unicode: a file-name byte that is not UTF-8 as ``\\xNN``, any other lone surrogate as U+FFFD."""
+    if not _SURROGATE.search(value):
+        return value
+    return _SURROGATE.sub(lambda m: f"\\x{ord(m[0]) - 0xDC00:02x}" if 0xDC80 <= ord(m[0]) <= 0xDCFF else "\ufffd", value)
 
 
 def read_file(path: str, *, options: Options, fetcher: Fetcher | None = None) -> ReadResult:
@@ -229,14 +265,30 @@ def read_url(url: str, *, options: Options, fetcher: Fetcher) -> ReadResult:
 
 
 def read_item(item: str, *, options: Options, fetcher: Fetcher) -> Iterator[RawDocument | Failure]:
-    """Yield the documents of one discovered input (a file or a URL), or its failure."""
+    """Yield the documents of one discovered input (a file or a URL), or its failure; an article not in English is a failure."""
     try:
-        if is_url(item):
-            yield from read_url(item, options=options, fetcher=fetcher)
-        else:
-            yield from read_file(item, options=options, fetcher=fetcher)
+        found = read_url(item, options=options, fetcher=fetcher) if is_url(item) else read_file(item, options=options, fetcher=fetcher)
+        for rec in found:
+            yield _checked(rec)
     except InputError as e:
-        yield Failure(e.source or item, e.message, e.code)
+        yield Failure(storable(e.source or item), e.message, e.code)
+
+
+def _checked(rec: RawDocument | Failure) -> RawDocument | Failure:
+    """A record with storable names and text; a document in another language than English becomes its failure."""
+    if isinstance(rec, Failure):
+        return replace(rec, source=storable(rec.source), reason=storable(rec.reason))
+    rec.path = storable(rec.path)
+    for name in ("raw", "url", "title", "author", "outlet", "published", "source_id"):
+        value = getattr(rec, name)
+        if value is not None and _SURROGATE.search(value):
+            setattr(rec, name, _SURROGATE.sub("\ufffd", value))
+    foreign = foreign_language(rec.raw)
+    if foreign is not None:
+        lang, _ = foreign
+        reason = f"not English (detected: {lang}); only English articles are analysed"
+        return Failure(rec.origin, reason, UnsupportedLanguage.code)
+    return rec
 
 
 def ingest(inputs: Iterable[str], *, options: Options, fetcher: Fetcher | None = None) -> Iterator[RawDocument | Failure]:

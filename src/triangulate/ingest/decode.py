@@ -1,14 +1,17 @@
 """Bytes to text: encoding detection and the binary check.
 
 Order: a byte-order mark (UTF-8, UTF-16, UTF-32) wins; then strict UTF-8 (also when only a
-truncated last character is broken); then charset-normalizer's best guess among the
-encodings news text is found in. Text whose decoded form is mostly control characters is
-binary, whatever decoded it.
+truncated last character is broken); then UTF-8 with stray single-byte characters (text
+pasted together from a UTF-8 and a Latin-1 source: each stray byte is read as Windows-1252,
+and the encoding is recorded as ``utf-8 (with cp1252 bytes)``); then charset-normalizer's
+best guess among the encodings news text is found in. Text whose decoded form is mostly
+control characters is binary, whatever decoded it.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 
 from charset_normalizer import from_bytes
 
@@ -37,6 +40,18 @@ _LATIN_FAMILY = {
     "cp437",
 }
 _ALLOWED_CONTROL = {"\t", "\n", "\r", "\f", "\v"}
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+MIXED = "utf-8 (with cp1252 bytes)"
+
+
+def _single_byte(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: read the bytes UTF-8 rejects as Windows-1252 (Latin-1 where it has no character)."""
+    assert isinstance(error, UnicodeDecodeError)
+    bad = error.object[error.start : error.end]
+    return "".join(bytes([b]).decode("cp1252", "ignore") or chr(b) for b in bad), error.end
+
+
+codecs.register_error("triangulate-cp1252", _single_byte)
 
 
 def _control_ratio(text: str) -> float:
@@ -64,7 +79,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
 def decode(data: bytes, *, source: str) -> tuple[str, str]:
     """Return ``(text, encoding)`` for raw bytes, or raise an :class:`InputError`."""
     if not data.strip():
-        raise EmptyInput("empty file: no text to read", source=source)
+        raise EmptyInput("empty file: no text to read" if not data else "only whitespace: no text to read", source=source)
     text: str | None = None
     encoding = ""
     for bom, enc in _BOMS:
@@ -86,9 +101,14 @@ def decode(data: bytes, *, source: str) -> tuple[str, str]:
             if e.start >= len(data) - 3 and e.reason == "unexpected end of data":
                 # a file cut inside its last character: keep everything before it
                 text, encoding = data[: e.start].decode("utf-8"), "utf-8 (truncated)"
+            elif _UTF8_MULTIBYTE.search(data):
+                # real UTF-8 characters and stray single bytes: mixed sources, not a legacy code page
+                text, encoding = data.decode("utf-8", "triangulate-cp1252"), MIXED
     if text is None:
         best = from_bytes(data[:1_000_000]).best()
         if best is None or best.encoding is None:
+            if _control_ratio(data[:65536].decode("latin-1")) > 0.01:
+                raise BinaryInput("binary data, not text (control bytes, and no text encoding decodes it)", source=source)
             raise UndecodableInput("no text encoding decodes this file (tried UTF-8, UTF-16, charset detection)", source=source)
         encoding = best.encoding
         if encoding.replace("-", "_").lower() in _LATIN_FAMILY:

@@ -7,8 +7,11 @@ page's metadata.
 
 from __future__ import annotations
 
+import re
+
+import lxml.html
 import trafilatura
-from lxml.etree import LxmlError
+from lxml.etree import LxmlError, ParserError
 
 from ..errors import MalformedInput
 from ..model import RawDocument
@@ -27,7 +30,7 @@ def html_to_document(html: str, *, path: str, encoding: str, url: str | None = N
         raise MalformedInput(f"HTML cannot be parsed: {e}", source=path) from e
     text = getattr(result, "text", None) if result is not None else None
     if not text or not text.strip():
-        raise MalformedInput("HTML holds no article text that could be extracted", source=path)
+        raise MalformedInput(_parser_limit(html) or "HTML holds no article text that could be extracted", source=path)
     assert result is not None
     return RawDocument(
         path=path,
@@ -40,6 +43,21 @@ def html_to_document(html: str, *, path: str, encoding: str, url: str | None = N
         outlet=getattr(result, "sitename", None),
         published=getattr(result, "date", None),
     )
+
+
+def _parser_limit(html: str) -> str | None:
+    """Say so when the HTML parser gave up on the page (elements nested deeper than it allows), else None."""
+    parser = lxml.html.HTMLParser()
+    try:
+        lxml.html.document_fromstring(html, parser=parser)
+    except (LxmlError, ParserError, ValueError):
+        return None
+    for entry in parser.error_log:
+        if entry.type_name == "ERR_RESOURCE_LIMIT" and "depth" in entry.message.lower():
+            limit = re.search(r"\d+", entry.message)
+            deep = f" (elements over {limit.group()} levels deep)" if limit else ""
+            return f"HTML is nested too deeply to parse{deep}; no article text could be extracted"
+    return None
 
 
 def read(data: bytes, *, path: str, options: Options) -> ReadResult:

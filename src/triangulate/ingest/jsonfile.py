@@ -85,6 +85,10 @@ def read_json(data: bytes, *, path: str, options: Options) -> ReadResult:
     items = obj if isinstance(obj, list) else [obj]
     if not items:
         raise MalformedInput("JSON holds no articles (an empty list)", source=path)
+    if not any(isinstance(item, dict) for item in items):  # a number, a list of numbers: one failure, not one per item
+        kinds = sorted({type(item).__name__ for item in items})
+        found = f"a list of {len(items)} {' and '.join(kinds)} values" if isinstance(obj, list) else kinds[0]
+        raise MalformedInput(f"expected an article object or a list of them, found {found}", source=path)
     for i, item in enumerate(items):
         yield article(item, path=path, item=i, encoding=encoding)
 
@@ -134,8 +138,19 @@ def _stream_encoding(head: bytes, *, path: str) -> str:
         for zeros, enc in ((odd, "utf-16-le"), (even, "utf-16-be")):
             if zeros.count(0) > 0.6 * len(zeros):
                 return enc
-        raise BinaryInput("binary data (NUL bytes), not text", source=path)
+        first = head.lstrip(b"\r\n").split(b"\n", 1)[0]
+        if b"\x00" in first or not _utf8(first):  # a binary file; a binary line further on is reported on its own
+            raise BinaryInput("binary data (NUL bytes), not text", source=path)
     return "utf-8"
+
+
+def _utf8(line: bytes) -> bool:
+    """Tell whether a line (perhaps cut short at the end of a sample) is UTF-8."""
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return e.reason == "unexpected end of data" and e.start >= len(line) - 3
+    return True
 
 
 def _lines(fh: _LineSource, limit: int) -> Iterator[tuple[bytes | None, int]]:
