@@ -133,10 +133,15 @@ def test_events_rank_dates_by_independent_sources_and_role() -> None:
             "mentions": [mention(A, "Officials")],
         },
     ]
+    # blended with date mentions (the reprint names Tuesday and Wednesday too): Tue 4.0, Wed 2 + 3 x 0.5 = 3.5, Thu 3.0
+    # day = 0.5 x events / 2.3 + 0.5 x mentions / 4.0: Tue 1.0, Thu 0.478 + 0.375, Wed 0.048 + 0.4375
     tl = build_timeline([*DOCS, reprint], dates=2, sentences=1, events=events)
-    assert [(t.date, round(t.score, 6), t.basis) for t in tl] == [(date(2024, 1, 16), 2.3, "events"), (date(2024, 1, 18), 2.2, "events")]
+    assert [(t.date, round(t.score, 6), t.basis) for t in tl] == [
+        (date(2024, 1, 16), 1.0, "events"),
+        (date(2024, 1, 18), round(0.5 * 2.2 / 2.3 + 0.5 * 3 / 4, 6), "events"),
+    ]
     assert tl[1].sentences[0].doc in ("c", "d")
-    # asked for more days than the events give: the rest come from date mentions
+    # a day without events ranks by its date mentions alone
     tl = build_timeline([*DOCS, reprint], dates=3, sentences=1, events=events[:2])
     assert [(t.date, t.basis) for t in tl] == [
         (date(2024, 1, 16), "events"),

@@ -1,17 +1,19 @@
 """The timeline task: the K most important dates of a corpus, and N sentences for each.
 
-Two ways to rank dates, after the timeline-summarisation literature (Tran et al. 2013;
-Martschat and Markert 2018; Gholipour Ghalandari and Ifrim 2020):
+Dates are ranked after the timeline-summarisation literature (Tran et al. 2013; Martschat
+and Markert 2018; Gholipour Ghalandari and Ifrim 2020) from two signals:
 
-- **from events**, when the dossier has fused events: a day's importance is the sum over
-  its events of the number of independent sources reporting the event (syndicated copies
-  count once), weighted by the event's role (main, related, background), plus a little for
-  each further mention; its sentences are those that report its events.
-- **from date mentions**, before there are events: a day's importance is the number of
-  documents that name the day (resolved by :mod:`triangulate.analyze.times`, so "on
-  Tuesday" counts for the right day), plus half the number published on it. Its sentences
-  are the ones that name it, plus the leads of articles published on it that name no other
-  day.
+- **date mentions**: the number of documents that name the day (resolved by
+  :mod:`triangulate.analyze.times`, so "on Tuesday" counts for the right day), plus half
+  the number published on it. A day's candidate sentences are the ones that name it, plus
+  the leads of articles published on it that name no other day.
+- **events**, when the dossier has fused events: the sum over the day's events of the
+  number of independent sources reporting each (syndicated copies count once), weighted by
+  the event's role (main, related, background), plus a little for each further mention.
+
+With events, a day's importance blends both, each scaled to its top day
+(:data:`EVENT_WEIGHT`); its sentences are its candidates, or its events' own sentences when
+no sentence names it. Without events, date mentions alone rank the days.
 
 Either way, sentences are ranked by closeness (TF-IDF cosine) to the centroid of the day's
 candidates, skipping near-repeats of one already chosen, so the summary says what most
@@ -40,6 +42,10 @@ PUBLISHED_WEIGHT = 0.5  # a publication on a day counts half a mention of it
 LEAD_IN = timedelta(days=7)  # a corpus may start a few days after the events it covers
 REDUNDANT = 0.5  # cosine above which a sentence repeats one already chosen
 MIN_WORDS, MAX_WORDS = 5, 60  # sentences outside this length make poor summaries
+# With events, a day's importance is this share its events' (independent sources, role) and the rest its date
+# mentions', each scaled to its top day. On Timeline17, events alone and mentions alone each fall to the
+# publication baseline on some timeline; half and half beats it on all seven (bench/t17.py; BENCHMARKS.md).
+EVENT_WEIGHT = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +238,12 @@ def _event_dates(
     return scores, candidates
 
 
+def _blend(events: dict[date, float], mentions: dict[date, float]) -> dict[date, float]:
+    """A day's importance from both its events and its date mentions, each scaled to its largest (see EVENT_WEIGHT)."""
+    top_e, top_m = max(events.values(), default=0.0) or 1.0, max(mentions.values(), default=0.0) or 1.0
+    return {d: EVENT_WEIGHT * events.get(d, 0.0) / top_e + (1 - EVENT_WEIGHT) * mentions.get(d, 0.0) / top_m for d in {*events, *mentions}}
+
+
 def build_timeline(
     documents: Sequence[Document], *, dates: int, sentences: int, events: Sequence[dict[str, Any]] = ()
 ) -> list[TimelineDate]:
@@ -242,18 +254,16 @@ def build_timeline(
     span = _span(documents)
     ranker = _Ranker(s.text for ss in sents for s in ss)
     chosen: list[TimelineDate] = []
+    scores, candidates = _mention_dates(sents, documents)
     if events:
         ev_scores, ev_candidates = _event_dates(events, sents, documents)
-        for d in _top(ev_scores, dates, span=span):
-            pool = [s for s, _ in ev_candidates[d]]
-            weight: dict[tuple[str, int], float] = {}
-            for s, w in ev_candidates[d]:
-                weight[(s.doc.id, s.start)] = max(w, weight.get((s.doc.id, s.start), 0.0))
-            picked = ranker.pick(pool, sentences, priority=weight)
-            chosen.append(TimelineDate(d, tuple(s.out() for s in picked), ev_scores[d], "events"))
-    if len(chosen) < dates:
-        scores, candidates = _mention_dates(sents, documents)
-        for d in _top(scores, dates - len(chosen), span=span, exclude=(c.date for c in chosen)):
+        blend = _blend(ev_scores, scores)
+        for d in _top(blend, dates, span=span):
+            # the sentences that name the day say what happened on it; the event's own sentences where none does
+            picked = ranker.pick(candidates[d] or [s for s, _ in ev_candidates[d]], sentences)
+            chosen.append(TimelineDate(d, tuple(s.out() for s in picked), blend[d], "events" if ev_scores.get(d) else "mentions"))
+    else:
+        for d in _top(scores, dates, span=span):
             picked = ranker.pick(candidates[d], sentences)
             chosen.append(TimelineDate(d, tuple(s.out() for s in picked), scores[d], "mentions"))
     return sorted(chosen, key=lambda t: t.date)
