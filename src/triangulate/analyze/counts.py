@@ -997,6 +997,8 @@ def find_counts(text: str, *, people_only: bool = False) -> list[Count]:
             continue
         d, pos = _read(text, m)
         if d is not None:
+            while drafts and drafts[-1].end > d.start:  # a bound took an earlier count's words ("as many as several"): it wins
+                drafts.pop()
             drafts.append(d)
     drafts = _composites(text, drafts)
     _inclusions(text, drafts)

@@ -129,7 +129,7 @@ def _number(word: str) -> int:
 
 
 def _shift(day: date, n: int, unit: str) -> date:
-    unit = unit.rstrip("s").lower()
+    unit = unit.lower().rstrip("s")  # lower case first: "DAYS" is days
     if unit == "day":
         return day + timedelta(days=n)
     if unit == "week":
@@ -181,16 +181,22 @@ class _Resolver:
         """
         keep = self.narrative
         self.narrative = base
-        found = self._narrative(m)
+        try:
+            found = self._narrative(m)
+            day = base - (found[0] - base) if found is not None and found[2] == "day" else None
+        except (OverflowError, ValueError):  # a day before year 1 or after 9999 stays unresolved
+            day = None
         self.narrative = keep
-        if found is None or found[2] != "day":
+        if day is None:
             return TimeMention(m.start(), m.end(), m.group(0), None, None, None, "unresolved")
-        day = base - (found[0] - base)
         return TimeMention(m.start(), m.end(), m.group(0), day, day, "day", "narrative")
 
     def mention(self, m: re.Match[str], *, kind: str) -> TimeMention:
         start, end, quote = m.start(), m.end(), m.group(0)
-        resolved = getattr(self, "_" + kind)(m)
+        try:
+            resolved = getattr(self, "_" + kind)(m)
+        except (OverflowError, ValueError):  # a day before year 1 or after 9999 stays unresolved
+            resolved = None
         if resolved is None:
             return TimeMention(start, end, quote, None, None, None, "unresolved")
         lo, hi, precision, anchor = resolved
@@ -274,7 +280,7 @@ class _Resolver:
             day = pub + timedelta(days=1)
             return day, day, "day", "publication"
         if m.group("ago"):
-            n, unit, _ = m.group("ago").split()
+            n, unit, _ = m.group("ago").lower().split()  # "Three DAYS ago": the unit in lower case, as precision
             day = _shift(pub, -_number(n), unit)
             return (day, day, "day", "publication") if unit.startswith("day") else (day, day, unit.rstrip("s"), "publication")
         which, unit = m.group("rel").lower().rsplit(" ", 1)
@@ -305,7 +311,7 @@ class _Resolver:
         n, unit = _number(m.group("offset").split()[0]), m.group("offset").split()[1]
         sign = 1 if m.group("dir").lower() in ("later", "after") else -1
         day = _shift(base, sign * n, unit)
-        unit = unit.rstrip("s").lower()
+        unit = unit.lower().rstrip("s")  # lower case first: "two WEEKS later" is weeks
         if unit in ("day", "week"):  # "a week later" means seven days later
             return day, day, "day", "narrative"
         lo, hi = _month_interval(day.year, day.month) if unit == "month" else (date(day.year, 1, 1), date(day.year, 12, 31))

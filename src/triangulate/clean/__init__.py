@@ -89,7 +89,10 @@ def _infer_published(lines: list[Line], meta: Meta) -> None:
         if not line.kept:
             continue
         for m in WEEKDAY_RE.finditer(line.text):
-            named = bound.day + timedelta(days=(WEEKDAYS.index(m.group(1).lower()) - bound.day.weekday()) % 7)
+            try:
+                named = bound.day + timedelta(days=(WEEKDAYS.index(m.group(1).lower()) - bound.day.weekday()) % 7)
+            except OverflowError:  # a caption dated in the calendar's last days (found by fuzzing)
+                continue
             if named > day:
                 day = named
                 meta.evidence["published_weekday"] = RawSpan(line.start + m.start(), line.start + m.end(), m.group(0))

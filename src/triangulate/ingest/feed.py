@@ -55,7 +55,10 @@ def _entry_date(entry: feedparser.FeedParserDict) -> str | None:
 
 def read(data: bytes, *, path: str, options: Options) -> ReadResult:
     """Yield one document per feed entry; an entry with no text is reported, not dropped."""
-    parsed = feedparser.parse(data)
+    try:
+        parsed = feedparser.parse(data)
+    except (ValueError, LookupError) as e:  # an XML declaration naming an encoding that is none (found by fuzzing)
+        raise MalformedInput(f"not a readable RSS/Atom feed: {e}", source=path) from e
     entries = parsed.get("entries") or []
     if not entries:
         why = parsed.get("bozo_exception")
