@@ -343,3 +343,13 @@ def test_persian_o_for_and() -> None:
     from triangulate.analyze.places import normalise
 
     assert normalise("Sistan-o-Baluchestan") == normalise("Sistan and Baluchestan")
+
+
+def test_a_region_named_hamlet_abroad_is_not_the_region() -> None:
+    # GeoNames' only "Middle East" in the city table is a Baltimore neighbourhood (population 1,872)
+    about_iran = {"IR": 1.0, "PK": 0.9, "US": 0.2}
+    assert places.resolve("Middle East", countries=about_iran) is None
+    entry = places.resolve("Middle East", countries={"US": 1.0})  # a story about Baltimore may mean it
+    assert entry is not None and (entry.country, entry.admin1) == ("US", "Maryland")
+    quetta = places.resolve("Quetta", countries=about_iran)
+    assert quetta is not None and quetta.country == "PK"

@@ -509,10 +509,18 @@ class Gazetteer:
                     break
                 return i
         # 2. Candidates outside the document's countries only when notable, or when the name
-        #    has a single candidate and it lies next door; with no country context, any.
+        #    has a single candidate and it lies next door; with no country context, any. A name
+        #    like a region's ("Middle East", "Red Sea") outside the main countries only when
+        #    notable: a hamlet so named in Maryland is a worse answer than none.
         if weights or within is not None:
             lone = len(cands) == 1
-            cands = [c for c in cands if tier(c.idx) >= 2 or self._notable(c.idx) or (lone and tier(c.idx) == 1)]
+            region = bool(_REGION.search(name))
+
+            def allowed(i: int) -> bool:
+                t = tier(i)
+                return self._notable(i) or (t >= 2 and not (region and t < 3)) or (lone and t == 1 and not region)
+
+            cands = [c for c in cands if allowed(c.idx)]
         if not cands:
             return None
         seats = {(self._cc[c.idx], self._name[c.idx]) for c in cands if self._kind[c.idx] == "admin1"}
@@ -532,6 +540,11 @@ class Gazetteer:
 
     def _notable(self, i: int) -> bool:
         return self._kind[i] != "city" or i in self._capitals or self._pop[i] >= NOTABLE_POPULATION
+
+
+# the words of a macro-region's name ("Middle East", "Red Sea", "Horn of Africa", "Gulf"): a lone small
+# candidate named so is a homonym, not the region (GeoNames' region and sea features are not in the city table)
+_REGION = re.compile(r"\b(?:east|west|north|south|sea|ocean|gulf|horn|peninsula|asia|africa|europe|america)\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)

@@ -3,4 +3,4 @@
 It covers event extraction (:mod:`triangulate.extract`), which runs on the same parse.
 """
 
-ANALYZE_VERSION = "11"
+ANALYZE_VERSION = "12"
