@@ -13,7 +13,7 @@ the tests call :func:`TestOneInput` directly.
 
 from __future__ import annotations
 
-import sys
+from fuzzkit import fuzz
 
 from triangulate.clean import clean
 from triangulate.clean.lines import _STRIP
@@ -88,14 +88,5 @@ def TestOneInput(data: bytes) -> None:
     check_document(doc)
 
 
-def main() -> None:
-    """Fuzz with atheris (coverage-guided); arguments are libFuzzer's."""
-    import atheris
-
-    atheris.instrument_all()
-    atheris.Setup(sys.argv, TestOneInput)
-    atheris.Fuzz()
-
-
 if __name__ == "__main__":
-    main()
+    fuzz(TestOneInput)

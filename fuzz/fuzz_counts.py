@@ -12,7 +12,7 @@ module does not need atheris: the tests call :func:`TestOneInput` directly.
 
 from __future__ import annotations
 
-import sys
+from fuzzkit import fuzz, phrase
 
 from triangulate.analyze.counts import QUALIFIERS, Count, find_counts
 
@@ -33,10 +33,8 @@ TOKENS = (
 
 
 def text_of(data: bytes) -> str:
-    """Return the text an input stands for: UTF-8, or a phrase of tokens when the first byte is below 0x08."""
-    if data[:1] and data[0] < 8:
-        return "".join(TOKENS[b % len(TOKENS)] for b in data[1:])
-    return data.decode("utf-8", "replace")
+    """Return the text an input stands for (see :func:`fuzzkit.phrase`)."""
+    return phrase(data, TOKENS)
 
 
 def check_count(text: str, c: Count) -> None:
@@ -76,14 +74,5 @@ def TestOneInput(data: bytes) -> None:
     check_text(text_of(data))
 
 
-def main() -> None:
-    """Fuzz with atheris (coverage-guided); arguments are libFuzzer's."""
-    import atheris
-
-    atheris.instrument_all()
-    atheris.Setup(sys.argv, TestOneInput)
-    atheris.Fuzz()
-
-
 if __name__ == "__main__":
-    main()
+    fuzz(TestOneInput)

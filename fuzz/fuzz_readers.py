@@ -20,9 +20,10 @@ import contextlib
 import os
 import re
 import shutil
-import sys
 import tempfile
 from functools import cache
+
+from fuzzkit import fuzz
 
 from triangulate.clean import clean
 from triangulate.errors import FetchError, InputError, InputTooLarge
@@ -84,14 +85,5 @@ def TestOneInput(data: bytes) -> None:
             os.unlink(path)
 
 
-def main() -> None:
-    """Fuzz with atheris (coverage-guided); arguments are libFuzzer's."""
-    import atheris
-
-    atheris.instrument_all()
-    atheris.Setup(sys.argv, TestOneInput)
-    atheris.Fuzz()
-
-
 if __name__ == "__main__":
-    main()
+    fuzz(TestOneInput)

@@ -15,8 +15,9 @@ need atheris: the tests call :func:`TestOneInput` directly.
 from __future__ import annotations
 
 import itertools
-import sys
 from datetime import date, timedelta
+
+from fuzzkit import fuzz, phrase
 
 from triangulate.analyze.times import TimeMention, find_times
 
@@ -51,10 +52,8 @@ def published_of(data: bytes) -> tuple[date | None, bytes]:
 
 
 def text_of(data: bytes) -> str:
-    """Return the text of an input (without its publication bytes): UTF-8, or tokens when the first byte is below 0x08."""
-    if data[:1] and data[0] < 8:
-        return "".join(TOKENS[b % len(TOKENS)] for b in data[1:])
-    return data.decode("utf-8", "replace")
+    """Return the text an input stands for (see :func:`fuzzkit.phrase`)."""
+    return phrase(data, TOKENS)
 
 
 def check_mention(text: str, t: TimeMention) -> None:
@@ -86,14 +85,5 @@ def TestOneInput(data: bytes) -> None:
     check_text(text_of(rest), published)
 
 
-def main() -> None:
-    """Fuzz with atheris (coverage-guided); arguments are libFuzzer's."""
-    import atheris
-
-    atheris.instrument_all()
-    atheris.Setup(sys.argv, TestOneInput)
-    atheris.Fuzz()
-
-
 if __name__ == "__main__":
-    main()
+    fuzz(TestOneInput)

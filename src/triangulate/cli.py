@@ -135,15 +135,8 @@ def build(
     workers: WorkersOpt = None,
 ) -> None:
     """Ingest, clean, analyse and fuse articles; write DIR/dossier.json, DIR/events.csv and DIR/documents.csv."""
-    opts, dossier = _run(
-        lambda o, tick: build_dossier(paths, options=o, out=o.out, progress=tick),
-        config=config,
-        store=store,
-        out=out,
-        engine=engine,
-        ray_address=address,
-        workers=workers,
-    )
+    settings = {"store": store, "out": out, "engine": engine, "ray_address": address, "workers": workers}
+    opts, dossier = _run(lambda o, tick: build_dossier(paths, options=o, out=o.out, progress=tick), config=config, **settings)
     _print_failures(dossier)
     if not quiet:
         print_summary(dossier, store=opts.store)
@@ -165,15 +158,8 @@ def add(
     """Add articles to the store (only new ones are processed), fuse again, write the outputs, and print what changed."""
     from .api import add as add_docs
 
-    _, (dossier, log) = _run(
-        lambda o, tick: add_docs(paths, options=o, out=o.out, progress=tick),
-        config=config,
-        store=store,
-        out=out,
-        engine=engine,
-        ray_address=address,
-        workers=workers,
-    )
+    settings = {"store": store, "out": out, "engine": engine, "ray_address": address, "workers": workers}
+    _, (dossier, log) = _run(lambda o, tick: add_docs(paths, options=o, out=o.out, progress=tick), config=config, **settings)
     _print_failures(dossier)
     print_changes(log)
     _exit(dossier)

@@ -17,6 +17,8 @@ COMPONENTS = ("clean", "counts", "times", "readers")
 def load(component: str) -> ModuleType:
     """Import ``fuzz/fuzz_<component>.py`` and return the module."""
     name = f"fuzz_{component}"
+    if str(FUZZ) not in sys.path:  # as when a harness runs as a script: its folder's fuzzkit is importable
+        sys.path.insert(0, str(FUZZ))
     spec = importlib.util.spec_from_file_location(name, FUZZ / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
