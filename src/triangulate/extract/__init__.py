@@ -383,7 +383,7 @@ def _args(tok: Any, idx: _Index, type_: str) -> tuple[list[str], list[str]]:
     if not actors and tok.pos_ == "VERB":  # "Iran struck and killed": the first conjunct's subject
         actors.extend(_subjects(tok))
     named_only = type_ in _participants()[1]
-    # a modifier acts only as a state or an organisation: "Saravan killings", "Sunni militants" name a kind, not who
+    # a modifier acts only as a state or an organisation: "Darfur killings", "Sunni militants" name a kind, not who
     modifiers = [t for t in modifiers if (e := idx.entity(t)) is None or e.label != "NORP" or e.country]
     found = _names(actors, idx) or _names(modifiers, idx, generic=False) or nested
     return found, _names(targets, idx, people=True, generic=not named_only)
