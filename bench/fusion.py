@@ -6,9 +6,10 @@ The corpus is the one ``bench/throughput.py`` makes (Timeline17 articles sampled
 each copy with its sentences rotated so that it is new text; the sample corpus when
 Timeline17 is absent). It is built once into a store (``--store`` keeps it for the next
 run; building 10,000 documents takes a quarter of an hour on two cores); then, for each
-size, a fresh Python process loads the first N documents and fuses them, so that each
-peak RSS is its own. Fusion is the only stage that sees every document at once: this is
-the figure that says whether it grows near-linearly with the corpus.
+size, a fresh Python process loads the first N documents and fuses them. "Fusion's peak"
+is what fusion adds to the loaded documents' memory (the peak RSS is reset after loading,
+Linux only). Fusion is the only stage that sees every document at once: this is the figure
+that says whether it grows near-linearly with the corpus.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ def one_fuse(store: Path, size: int) -> dict[str, object]:
         docs = [d for d in st.documents() if d.analysis is not None]
     docs = sorted(docs, key=lambda d: (d.source_id or "", d.path))[:size]  # the first N articles of the corpus
     gc.collect()
-    before = peak_mb()  # the whole store was loaded: fusion's own memory is what it adds to this
+    before = _resident_mb()  # the documents are loaded: fusion's own memory is what its peak adds to this
+    _reset_peak()
     t0 = time.perf_counter()
     fused = fuse(docs)
     seconds = time.perf_counter() - t0
@@ -49,11 +51,33 @@ def one_fuse(store: Path, size: int) -> dict[str, object]:
         "copies": sum(c.relation != "original" for c in fused.copies.values()),
         "stages": {k[5:]: v for k, v in fused.stats.items() if k.startswith("fuse.")},
         "peak_mb": peak_mb(),
-        "fuse_mb": peak_mb() - before,
+        "fuse_mb": _peak_since_reset_mb() - before,
     }
 
 
-def ensure_store(store: Path, rows: list[dict[str, str]], size: int, console: object) -> None:
+def _status_kb(field: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return float(line.split()[1])
+    return 0.0
+
+
+def _resident_mb() -> float:
+    """Resident memory of this process now, in MB (Linux)."""
+    return _status_kb("VmRSS") / 1024
+
+
+def _reset_peak() -> None:
+    """Start the peak resident memory (VmHWM) afresh from now (Linux: /proc/self/clear_refs)."""
+    Path("/proc/self/clear_refs").write_text("5")
+
+
+def _peak_since_reset_mb() -> float:
+    """Peak resident memory since :func:`_reset_peak`, in MB."""
+    return _status_kb("VmHWM") / 1024
+
+
+def ensure_store(store: Path, rows: list[dict[str, str]], size: int) -> None:
     """Build ``store`` from the first ``size`` articles of the benchmark corpus, unless it holds them."""
     from triangulate.api import build
     from triangulate.settings import load_options
@@ -96,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         store = args.store or Path(tmp) / "fusion.duckdb"
         with console.status(f"building the store of {sizes[-1]:,} documents (once)"):
-            ensure_store(store, rows, sizes[-1], console)
+            ensure_store(store, rows, sizes[-1])
         for size in sizes:
             with console.status(f"fusing {size:,} documents"):
                 cmd = [sys.executable, __file__, "--one", str(size), "--store", str(store)]

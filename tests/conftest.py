@@ -1,7 +1,13 @@
 from __future__ import annotations
 
 import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,3 +43,27 @@ def write(tmp_path: Path):
 @pytest.fixture(scope="session")
 def gold() -> dict:
     return json.loads(GOLD.read_text(encoding="utf-8"))
+
+
+@contextmanager
+def live_server(app: Any, *, wait: float = 10.0) -> Iterator[int]:
+    """``app`` served by uvicorn on a free port of 127.0.0.1, in a thread, started (lifespan run); yields the port."""
+    import uvicorn
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))  # bound here and handed over: no other process can take the port meanwhile
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", ws="none", server_header=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="uvicorn", daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + wait
+        while not server.started:
+            assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
+            time.sleep(0.02)
+        yield sock.getsockname()[1]
+    finally:
+        server.should_exit = True
+        thread.join(wait)
+        sock.close()
+        assert not thread.is_alive(), "the server did not stop"

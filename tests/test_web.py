@@ -437,7 +437,6 @@ def test_long_lists_come_a_page_at_a_time(monkeypatch: pytest.MonkeyPatch, clien
     assert pages.paginate(list(range(250)), 9)[1]["page"] == 3  # past the end: the last page
     assert pages.paginate([], 1) == ([], {"page": 1, "pages": 1, "total": 0, "first": 0, "last": 0})
     monkeypatch.setattr(pages, "PAGE_SIZE", 2)
-    monkeypatch.setattr(pages.paginate, "__kwdefaults__", {"size": 2})
     docs = [s["doc"] for s in dossier["sources"]]  # five, most reliable first
     first, last = client.get("/sources").text, client.get("/sources?page=3").text
     assert [d for d in docs if f'href="/documents/{d}"' in first] == docs[:2]

@@ -18,11 +18,9 @@ import re
 import socket
 import subprocess
 import sys
-import threading
 import time
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,7 +37,7 @@ from triangulate.web.access import LOOPBACK_NAMES, TOKEN_ENV, check_token, is_lo
 from triangulate.web.app import DOCUMENT_ID, EVENT_ID, QUERY_PARAMS
 from triangulate.web.security import COOKIE, CSP, DOCS_CSP, HEADERS, MAX_BODY, MAX_URL, RedactToken
 
-from conftest import ROOT, SAMPLE
+from conftest import ROOT, SAMPLE, live_server
 
 with warnings.catch_warnings():  # newer Starlette asks for httpx2 in its test client; httpx works the same
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
@@ -79,42 +77,17 @@ def dossier(sample: tuple[Path, dict[str, Any]]) -> dict[str, Any]:
     return sample[1]
 
 
-@contextmanager
-def serving(app: Any) -> Iterator[int]:
-    """``app`` served by uvicorn on a free port of 127.0.0.1, in a thread; yields the port."""
-    import uvicorn
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))  # bound here and handed over: no other process can take the port meanwhile
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", ws="none", server_header=False))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="uvicorn", daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + WAIT
-        while not server.started:
-            assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-            time.sleep(0.02)
-        yield port
-    finally:
-        server.should_exit = True
-        thread.join(WAIT)
-        sock.close()
-        assert not thread.is_alive(), "the server did not stop"
-
-
 @pytest.fixture(scope="module")
 def site(sample: tuple[Path, dict[str, Any]]) -> Iterator[int]:
     """Served as ``triangulate serve`` serves on loopback without a token."""
-    with serving(create_app(sample[0], allowed_hosts=LOOPBACK_NAMES)) as port:
+    with live_server(create_app(sample[0], allowed_hosts=LOOPBACK_NAMES)) as port:
         yield port
 
 
 @pytest.fixture(scope="module")
 def guarded(sample: tuple[Path, dict[str, Any]]) -> Iterator[int]:
     """Served with an access token."""
-    with serving(create_app(sample[0], token=TOKEN)) as port:
+    with live_server(create_app(sample[0], token=TOKEN)) as port:
         yield port
 
 

@@ -146,8 +146,8 @@ class _Ranker:
             except ValueError:  # nothing but stop words
                 self.fitted = False
 
-    def pick(self, candidates: list[_Sentence], n: int, *, priority: dict[tuple[str, int], float] | None = None) -> list[_Sentence]:
-        """Return up to ``n`` sentences: the most central first (higher ``priority`` first), no near-repeats."""
+    def pick(self, candidates: list[_Sentence], n: int) -> list[_Sentence]:
+        """Return up to ``n`` sentences: the most central first, no near-repeats."""
         pool = [c for c in candidates if MIN_WORDS <= len(c.text.split()) <= MAX_WORDS] or candidates
         pool = list({(c.doc.id, c.start): c for c in pool}.values())
         if not pool or n <= 0:
@@ -160,11 +160,7 @@ class _Ranker:
         centroid = np.asarray(vectors.mean(axis=0)).ravel()
         norm = np.linalg.norm(centroid)
         central = vectors @ centroid / norm if norm else np.zeros(len(pool))
-        prio = priority or {}
-        order = sorted(
-            range(len(pool)),
-            key=lambda i: (-prio.get((pool[i].doc.id, pool[i].start), 0.0), -float(central[i]), pool[i].doc.id, pool[i].start),
-        )
+        order = sorted(range(len(pool)), key=lambda i: (-float(central[i]), pool[i].doc.id, pool[i].start))
         chosen: list[int] = []
         for i in order:
             if all(float((vectors[i] @ vectors[j].T).toarray()[0, 0]) <= REDUNDANT for j in chosen):
@@ -215,11 +211,11 @@ def _independent_sources(mentions: list[dict[str, Any]], by_id: dict[str, Docume
 
 def _event_dates(
     events: Sequence[dict[str, Any]], sents: list[list[_Sentence]], documents: Sequence[Document]
-) -> tuple[dict[date, float], dict[date, list[tuple[_Sentence, float]]]]:
+) -> tuple[dict[date, float], dict[date, list[_Sentence]]]:
     by_id = {d.id: d for d in documents}
     starts = {doc.id: ([s.start for s in ss], ss) for doc, ss in zip(documents, sents, strict=True)}
     scores: dict[date, float] = defaultdict(float)
-    candidates: dict[date, list[tuple[_Sentence, float]]] = defaultdict(list)
+    candidates: dict[date, list[_Sentence]] = defaultdict(list)
     for ev in events:
         when = ev.get("date") or {}
         day = _day(when.get("start"))
@@ -234,7 +230,7 @@ def _event_dates(
             offsets, doc_sents = starts[m["doc"]]
             i = _locate(offsets, int(m["start"]))
             if i is not None:
-                candidates[day].append((doc_sents[i], importance))
+                candidates[day].append(doc_sents[i])
     return scores, candidates
 
 
@@ -260,7 +256,7 @@ def build_timeline(
         blend = _blend(ev_scores, scores)
         for d in _top(blend, dates, span=span):
             # the sentences that name the day say what happened on it; the event's own sentences where none does
-            picked = ranker.pick(candidates[d] or [s for s, _ in ev_candidates[d]], sentences)
+            picked = ranker.pick(candidates[d] or ev_candidates[d], sentences)
             chosen.append(TimelineDate(d, tuple(s.out() for s in picked), blend[d], "events" if ev_scores.get(d) else "mentions"))
     else:
         for d in _top(scores, dates, span=span):

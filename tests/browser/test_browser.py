@@ -17,9 +17,6 @@ import base64
 import json
 import os
 import shutil
-import socket
-import threading
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,7 +30,7 @@ from triangulate.api import build
 from triangulate.render.views import doc_anchor
 from triangulate.web import create_app
 
-from conftest import SAMPLE
+from conftest import SAMPLE, live_server
 
 try:
     from selenium import webdriver
@@ -200,36 +197,9 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @contextmanager
 def serving(store: Path, *, token: str | None = None) -> Iterator[str]:
-    """The web app over ``store`` (with ``token``, if given) on a free port of 127.0.0.1, in a thread; yields its base URL."""
-    import uvicorn
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))  # bound here and handed over: no other process can take the port meanwhile
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(store, token=token), log_level="warning", lifespan="on", ws="none", server_header=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="uvicorn", daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + WAIT
-        while True:
-            try:
-                ready = urllib.request.Request(f"{base}/api/sources", headers={"Authorization": f"Bearer {token}"} if token else {})
-                with urllib.request.urlopen(ready, timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline or not thread.is_alive():
-                    raise
-                time.sleep(0.05)
-        yield base
-    finally:
-        server.should_exit = True
-        thread.join(WAIT)
-        sock.close()
-        assert not thread.is_alive(), "the server did not stop"
+    """The web app over ``store`` (with ``token``, if given) on a free port of 127.0.0.1; yields its base URL."""
+    with live_server(create_app(store, token=token), wait=WAIT) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")

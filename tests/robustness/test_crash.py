@@ -44,7 +44,7 @@ def _check_store(store: Path, total: int) -> int:
 
 
 def _check_outputs(out: Path) -> None:
-    """Outputs are absent or whole: never half a file, never a temporary file left behind after a run."""
+    """Outputs are absent or whole: never half a file (a killed run leaves its old outputs or none)."""
     if (out / "dossier.json").exists():
         json.loads((out / "dossier.json").read_text(encoding="utf-8"))
     if (out / "report.html").exists():

@@ -139,7 +139,8 @@ class Cluster:
     actors: set[str] = field(default_factory=set)
     sides: set[str] = field(default_factory=set)
     targets: set[str] = field(default_factory=set)
-    places: list[dict[str, Any]] = field(default_factory=list)
+    places: list[dict[str, Any]] = field(default_factory=list)  # its distinct named places (each compared with a mention's)
+    place_keys: set[tuple[Any, ...]] = field(default_factory=set)
     figures: set[int] = field(default_factory=set)
     docs: dict[str, list[int]] = field(default_factory=dict)  # document -> offsets of its mentions
 
@@ -170,7 +171,10 @@ class Cluster:
         self.sides.update(m.sides)
         self.targets.update(m.targets)
         if m.place and m.place.get("kind") not in (None, "country"):
-            self.places.append(m.place)
+            key = tuple(m.place.get(k) for k in ("geonameid", "name", "kind", "admin1", "country", "lat", "lon"))
+            if key not in self.place_keys:  # a hundred reports of one town: one comparison, not a hundred
+                self.place_keys.add(key)
+                self.places.append(m.place)
         for fig in (m.fatalities, m.injuries):
             if fig and fig.get("value") is not None:
                 self.figures.add(int(fig["value"]))

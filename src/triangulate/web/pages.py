@@ -59,8 +59,9 @@ def environment() -> Environment:
 PAGE_SIZE = 100  # rows of a long list page (sources, conflicts): a 10,000-document dossier stays quick to load
 
 
-def paginate(items: list[Any], page: int, *, size: int = PAGE_SIZE) -> tuple[list[Any], dict[str, int]]:
-    """The items of one page (1-based; a page past the end shows the last) and the pager's figures."""
+def paginate(items: list[Any], page: int, *, size: int | None = None) -> tuple[list[Any], dict[str, int]]:
+    """The items of one page (1-based; a page past the end shows the last; ``size``: PAGE_SIZE) and the pager's figures."""
+    size = size or PAGE_SIZE
     pages = max(1, -(-len(items) // size))
     page = min(max(1, page), pages)
     first = (page - 1) * size
