@@ -61,8 +61,15 @@ def both(paths: list[Path], tmp_path: Path) -> tuple[Dossier, Dossier]:
     return local, on_ray
 
 
-def test_ray_engine_builds_the_same_sample_dossier(ray_session: None, tmp_path: Path) -> None:
+def test_ray_engine_builds_the_same_sample_dossier(ray_session: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from triangulate.fuse import coref
+
+    monkeypatch.setattr(coref, "PARALLEL_MIN", 0)  # fusion's blocks go to the actors, however few the mentions
+    mapped: list[int] = []
+    real = RayEngine._map
+    monkeypatch.setattr(RayEngine, "_map", lambda self, fn, items: mapped.append(len(items)) or real(self, fn, items))
     local, on_ray = both([SAMPLE], tmp_path)
+    assert mapped and mapped[0] > 1
     a, b = dossier_json(local), dossier_json(on_ray)
     assert a["events"] and a["conflicts"] and len(a["sources"]) == 5
     for key in ("documents", "events", "conflicts", "sources", "timeline", "infobox", "entities", "fusion", "failures"):
@@ -85,6 +92,26 @@ def test_ray_engine_reports_failures_like_the_local_engine(ray_session: None, tm
     assert local.run is not None and on_ray.run is not None
     assert [(f.source, f.code, f.stage) for f in on_ray.run.failures] == [(f.source, f.code, f.stage) for f in local.run.failures]
     assert (on_ray.run.documents, on_ray.run.new) == (local.run.documents, local.run.new) == (3, 3)
+
+
+def test_the_local_engines_workers_map_in_order_and_a_lost_one_falls_back_here() -> None:
+    engine = make_engine(load_options(env={}, workers=2))
+    assert engine is not None
+    assert engine.map(abs, [-3, 2, -1]) == [3, 2, 1]  # not started: here
+    try:
+        engine.submit([])()  # starts the workers
+        assert engine.started and engine.map(abs, list(range(-20, 0))) == list(range(20, 0, -1))
+        assert engine.map(_exit_worker, [1, 2]) == [None, None]  # a worker died: done here, where _exit_worker does not exit
+    finally:
+        engine.close()
+
+
+def _exit_worker(x: int) -> None:
+    import multiprocessing
+    import os
+
+    if multiprocessing.parent_process() is not None:
+        os._exit(1)
 
 
 def test_unknown_engine_is_a_usage_error() -> None:
@@ -140,6 +167,9 @@ class _Losing(Engine):
             raise EngineLost("worker died")
 
         return lost
+
+    def _map(self, fn: object, items: object) -> list:
+        raise EngineLost("worker died")
 
     def close(self) -> None:
         self.closed = True

@@ -6,24 +6,30 @@ import hashlib
 import json
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import duckdb
 
 from .changes import Changelog, changelog
-from .engines import Engine, EngineLost, Pending, make_engine
+from .engines import Engine, EngineLost, Pending, make_engine, parts_dir
 from .ingest import Fetcher, HttpFetcher, discover, read_item
-from .model import Document, Dossier, Failure, RawDocument, RunStats
+from .model import Document, Dossier, Failure, Part, RawDocument, RunStats
 from .pipeline import version, work
 from .render.files import write_outputs
 from .settings import Options, load_options
-from .store import Store
+from .store import Store, parts_in
 from .timeline import TimelineDate
 from .timeline import build_timeline as timeline
 
+if TYPE_CHECKING:
+    from .fuse.coref import BlockRunner
+
 ProgressCallback = Callable[[int, int, str], None]
 BATCH = 64  # documents per store transaction
+RUN_ONLY = ("blocks_clustered",)  # fusion figures about this run, not about the documents (kept out of the dossier)
 
 
 def build(
@@ -49,6 +55,7 @@ def build(
     stage_version = version()
     engine = make_engine(opts)
     with Store(opts.store) as st:
+        _recover_parts(st, parts_dir(opts))
         run_id = st.start_run(inputs)
         runner = _Runner(st, stage_version, stats, engine=engine)
         try:
@@ -64,18 +71,30 @@ def build(
                 if progress:
                     progress(n, len(items), item.source if isinstance(item, Failure) else item)
             runner.finish()
+            st.finish_run(run_id, documents=stats.documents, new=stats.new, failures=len(stats.failures))
+            t0 = time.perf_counter()
+            docs = st.documents()
+            stats.timed("load", time.perf_counter() - t0)
+            # the engine's workers, when they are up, cluster coreference blocks in parallel
+            dossier = fused(docs, failures=st.failures(), run=stats, store=st, runner=runner.blocks())
         finally:
             runner.close()
-        st.finish_run(run_id, documents=stats.documents, new=stats.new, failures=len(stats.failures))
-        t0 = time.perf_counter()
-        docs = st.documents()
-        stats.timed("load", time.perf_counter() - t0)
-        dossier = fused(docs, failures=st.failures(), run=stats, store=st)
     if out is not None:
         t0 = time.perf_counter()
         write_outputs(dossier, Path(out))
         stats.timed("render", time.perf_counter() - t0)
     return dossier
+
+
+def _recover_parts(st: Store, directory: str) -> None:
+    """Store the Parquet parts a killed run's workers finished but it did not store, so that no work is redone."""
+    for path in parts_in(directory):
+        try:
+            with st.transaction():
+                st.put_part(path)
+        except duckdb.Error:  # not a part we can read (a foreign file): leave it, and redo its documents
+            continue
+        path.unlink(missing_ok=True)
 
 
 class _Runner:
@@ -91,7 +110,7 @@ class _Runner:
         self.st, self.stage_version, self.stats, self.engine = st, stage_version, stats, engine
         self.incoming: list[RawDocument] = []
         self.todo: list[RawDocument] = []
-        self.pending: list[Document | Failure | tuple[str, str]] = []
+        self.pending: list[Document | Failure | Part | tuple[str, str]] = []
         self.running: deque[tuple[Pending, list[RawDocument]]] = deque()
 
     def add(self, rec: RawDocument | Failure) -> None:
@@ -131,6 +150,11 @@ class _Runner:
             self._collect(*self.running.popleft())
         self._flush()
 
+    def blocks(self) -> BlockRunner | None:
+        """What clusters fusion's blocks in parallel: the engine's workers if they are up, else None."""
+        engine = self.engine
+        return engine.map if engine is not None and engine.started else None
+
     def close(self) -> None:
         """Stop the engine's workers."""
         if self.engine is not None:
@@ -155,12 +179,15 @@ class _Runner:
             results = work(batch)
         self._accept(*results)
 
-    def _accept(self, results: list[Document | Failure], timings: dict[str, float]) -> None:
+    def _accept(self, results: Sequence[Document | Failure | Part], timings: dict[str, float]) -> None:
         for name, seconds in timings.items():
             self.stats.timed(name, seconds)
         for rec in results:
             if isinstance(rec, Failure):
                 self.stats.failures.append(rec)
+            elif isinstance(rec, Part):
+                self.stats.new += len(rec.ids)
+                self.stats.ids.extend(rec.ids)
             else:
                 self.stats.new += 1
                 self.stats.ids.append(rec.id)
@@ -175,8 +202,13 @@ class _Runner:
         docs = [r for r in self.pending if isinstance(r, Document)]
         failures = [r for r in self.pending if isinstance(r, Failure)]
         origins = [r for r in self.pending if isinstance(r, tuple)]
+        parts = [r for r in self.pending if isinstance(r, Part)]
         with self.st.transaction():
             self.st.put_batch(docs, version=self.stage_version, origins=origins, failures=failures)
+            for part in parts:
+                self.st.put_part(part.path)
+        for part in parts:  # in the store now: the file is not needed (if this run dies first, the next reads it)
+            Path(part.path).unlink(missing_ok=True)
         self.pending.clear()
         self.stats.timed("store", time.perf_counter() - t0)
 
@@ -311,7 +343,8 @@ def open_dossier(store: str | Path) -> Dossier:
         docs = st.documents()
         failures = st.failures()
         kept = st.fusion(_fusion_key(st))
-    return Dossier(docs, failures=failures, **(kept if kept is not None else _fusion_payload(docs)[0]))
+        blocks = st.fusion_blocks(_fusion_code()) if kept is None else {}
+    return Dossier(docs, failures=failures, **(kept if kept is not None else _fusion_payload(docs, blocks=blocks)[0]))
 
 
 def export(store: str | Path, fmt: str, *, out: str | Path | None = None) -> str | None:
@@ -328,6 +361,12 @@ def export(store: str | Path, fmt: str, *, out: str | Path | None = None) -> str
     return write_export(dossier_json(open_dossier(store)), fmt, out=path)
 
 
+def _fusion_code() -> str:
+    from .fuse import code_version
+
+    return code_version()
+
+
 def _fusion_key(st: Store) -> str:
     """What a kept fusion is keyed by: the store's documents and their stage versions, and the fusion code."""
     from .fuse import code_version
@@ -335,11 +374,17 @@ def _fusion_key(st: Store) -> str:
     return hashlib.sha256(f"{code_version()}:{st.contents_key()}".encode()).hexdigest()
 
 
-def _fusion_payload(documents: list[Document]) -> tuple[dict[str, Any], dict[str, float]]:
-    """Fuse the documents: the dossier's fused parts as plain JSON data, and fusion's figures."""
+def _fusion_payload(
+    documents: list[Document], *, blocks: dict[str, list[list[int]]] | None = None, runner: BlockRunner | None = None
+) -> tuple[dict[str, Any], dict[str, float]]:
+    """Fuse the documents: the dossier's fused parts as plain JSON data, and fusion's figures.
+
+    ``blocks``: the coreference blocks kept from an earlier fusion, updated in place; ``runner``
+    clusters blocks in parallel (see :func:`triangulate.fuse.fuse`).
+    """
     from .fuse import fuse
 
-    f = fuse(documents)
+    f = fuse(documents, blocks=blocks, runner=runner)
     payload = {
         "events": f.events,
         "conflicts": f.conflicts,
@@ -348,33 +393,44 @@ def _fusion_payload(documents: list[Document]) -> tuple[dict[str, Any], dict[str
         "timeline": f.timeline,
         "infobox": f.infobox,
         "copies": {k: c.to_dict() for k, c in f.copies.items()},
-        "fusion": {"focus": f.focus, **{k: v for k, v in f.stats.items() if not k.startswith("fuse.")}},
+        "fusion": {"focus": f.focus, **{k: v for k, v in f.stats.items() if not k.startswith("fuse.") and k not in RUN_ONLY}},
     }
     # what the store gives back, so that a kept fusion and a fresh one are the same data
     return json.loads(json.dumps(payload, ensure_ascii=False)), f.stats
 
 
 def fused(
-    documents: list[Document], *, failures: list[Failure] | None = None, run: RunStats | None = None, store: Store | None = None
+    documents: list[Document],
+    *,
+    failures: list[Failure] | None = None,
+    run: RunStats | None = None,
+    store: Store | None = None,
+    runner: BlockRunner | None = None,
 ) -> Dossier:
     """The dossier of these documents: their event mentions fused into events, with claims, conflicts and sources.
 
     With ``store`` (which must hold exactly ``documents``), the fusion is kept in the store,
     keyed by the documents, their stage versions and the fusion code: a build that finds
-    nothing new, or :func:`open_dossier`, reuses it instead of fusing again.
+    nothing new, or :func:`open_dossier`, reuses it instead of fusing again. The store also
+    keeps the fusion's coreference blocks, so that a fusion after documents are added
+    re-clusters only the blocks their mentions touch. ``runner`` clusters blocks in parallel.
     """
     t0 = time.perf_counter()
     key = _fusion_key(store) if store is not None else None
     payload = store.fusion(key) if store is not None and key is not None else None
     if payload is None:
-        payload, stats = _fusion_payload(documents)
+        blocks = store.fusion_blocks(_fusion_code()) if store is not None else {}
+        payload, stats = _fusion_payload(documents, blocks=blocks, runner=runner)
         if store is not None and key is not None and not store.read_only:
             with store.transaction():
                 store.put_fusion(key, payload)
+                store.put_fusion_blocks(_fusion_code(), blocks)
         if run is not None:
-            for name, seconds in stats.items():
+            for name, value in stats.items():
                 if name.startswith("fuse."):
-                    run.timed(name, seconds)
+                    run.timed(name, value)
+                elif name in RUN_ONLY or name == "blocks":
+                    run.counts[name] = int(value)
     elif run is not None:
         run.timed("fuse.reused", time.perf_counter() - t0)
     if run is not None:

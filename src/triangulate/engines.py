@@ -8,7 +8,11 @@ to the store itself (one writer). Two engines:
   language model once. Runs smaller than one batch stay in the calling process.
 * ``ray``: a pool of Ray actors, each loading the language model once, on a local Ray
   started for the run or on the cluster at ``ray_address``. Needs ``pip install triangulate[ray]``;
-  Ray is imported only when this engine is chosen.
+  Ray is imported only when this engine is chosen. Its actors write their documents as Parquet
+  parts (directory ``ray_parts``) that the store reads with DuckDB, so records do not pass
+  through the driver's Python.
+
+Both also take fusion's coreference blocks (:meth:`Engine.map`) once their workers are up.
 
 If an engine loses a worker (killed, out of memory, a crash in native code), the result
 raises :class:`EngineLost` and the runner redoes the batch in its own process.
@@ -21,19 +25,22 @@ import os
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from .errors import UsageError
-from .model import Document, Failure, RawDocument
+from .model import Document, Failure, Part, RawDocument
 from .pipeline import work
 from .settings import Options
 
-Result = tuple[list[Document | Failure], dict[str, float]]  # what pipeline.work returns
+Result = tuple[Sequence[Document | Failure | Part], dict[str, float]]  # what a batch gives back (pipeline.work: no Part)
 Pending = Callable[[], Result]  # waits for a submitted batch's result and returns it
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 ENGINES = ("local", "ray")
 RAY_MISSING = "the ray engine needs `pip install triangulate[ray]`"
@@ -62,6 +69,19 @@ class Engine(ABC):
     def close(self) -> None:
         """Stop the workers (results not yet collected are lost); the engine cannot be used again."""
 
+    def map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        """``fn`` of each item, in order, computed by the workers (fusion's blocks); here if a worker is lost."""
+        if not self.started:
+            return [fn(x) for x in items]
+        try:
+            return self._map(fn, items)
+        except EngineLost:
+            return [fn(x) for x in items]
+
+    @abstractmethod
+    def _map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        """``fn`` of each item on the started workers, in order; raises :class:`EngineLost` if one is lost."""
+
 
 def make_engine(opts: Options) -> Engine | None:
     """The engine ``opts.engine`` names; ``None`` when the stages should run in the calling process.
@@ -73,8 +93,13 @@ def make_engine(opts: Options) -> Engine | None:
         workers = opts.workers or os.cpu_count() or 1
         return ProcessEngine(workers) if workers > 1 else None
     if opts.engine == "ray":
-        return RayEngine(address=opts.ray_address, workers=opts.workers)
+        return RayEngine(address=opts.ray_address, workers=opts.workers, parts=parts_dir(opts))
     raise UsageError(f"unknown engine {opts.engine!r}; known: {', '.join(ENGINES)}")
+
+
+def parts_dir(opts: Options) -> str:
+    """Where the ray engine's actors write their Parquet parts: ``ray_parts``, else next to the store."""
+    return opts.ray_parts or f"{opts.store}.parts"
 
 
 def _start_worker(parent: int) -> None:
@@ -112,7 +137,7 @@ class ProcessEngine(Engine):
         """Send ``batch`` to the pool (started at the first batch)."""
         if self.pool is None:
             self.pool = ProcessPoolExecutor(self.slots, mp_context=get_context("spawn"), initializer=_start_worker, initargs=(os.getpid(),))
-        future = self.pool.submit(work, batch)
+        future: Future[Result] = self.pool.submit(work, batch)
         return lambda: self._result(future)
 
     @staticmethod
@@ -120,6 +145,13 @@ class ProcessEngine(Engine):
         try:
             return future.result()
         except (BrokenProcessPool, CancelledError) as e:  # a worker died, or the pool was stopped after one did
+            raise EngineLost(str(e) or type(e).__name__) from e
+
+    def _map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        assert self.pool is not None
+        try:
+            return list(self.pool.map(fn, items))  # one item at a time, so the workers share the big ones
+        except (BrokenProcessPool, CancelledError) as e:
             raise EngineLost(str(e) or type(e).__name__) from e
 
     def close(self) -> None:
@@ -137,9 +169,26 @@ class _RayWorker:
 
         nlp()
 
-    def work(self, batch: list[RawDocument]) -> Result:
-        """Run the per-document stages on ``batch``."""
-        return work(batch)
+    def work(self, batch: list[RawDocument], parts: str = "") -> Result:
+        """Run the per-document stages on ``batch``; with ``parts``, write its documents there as a Parquet part."""
+        results, timings = work(batch)
+        if not parts:
+            return results, timings
+        from .pipeline import version
+        from .store import write_part
+
+        t0 = time.perf_counter()
+        docs = [r for r in results if isinstance(r, Document)]
+        out: list[Document | Failure | Part] = [r for r in results if isinstance(r, Failure)]
+        if docs:
+            path = write_part(docs, parts, version=version())
+            out.append(Part(str(path), tuple(dict.fromkeys(d.id for d in docs))))
+        timings["store.part"] = timings.get("store.part", 0.0) + time.perf_counter() - t0
+        return out, timings
+
+    def call(self, fn: Callable[[Any], Any], arg: Any) -> Any:
+        """Run ``fn(arg)`` here (fusion's blocks: the actors hold the cluster's CPUs, so tasks could not start)."""
+        return fn(arg)
 
 
 class RayEngine(Engine):
@@ -149,17 +198,22 @@ class RayEngine(Engine):
     logs not forwarded) and shuts it down at the end; with one it joins that cluster, where
     triangulate and its model must be installed. If Ray is already initialised in this process,
     that Ray is used and left running. ``workers`` actors (0: one per CPU of the cluster).
+
+    With ``parts`` (a directory the actors and the driver share), each actor writes its batch's
+    documents there as a Parquet part (:func:`triangulate.store.write_part`) and sends back only
+    its name and document ids; the store reads the part itself. Without, the documents come
+    back through Ray to the driver.
     """
 
     eager = True
 
-    def __init__(self, *, address: str = "", workers: int = 0) -> None:
+    def __init__(self, *, address: str = "", workers: int = 0, parts: str = "") -> None:
         try:
             import ray
         except ImportError as e:
             raise UsageError(RAY_MISSING) from e
         self.ray: Any = ray
-        self.address, self.workers = address, workers
+        self.address, self.workers, self.parts = address, workers, parts
         self.actors: list[Any] = []
         self.turn = 0
         self.owned = False  # we called ray.init, so we call ray.shutdown
@@ -201,7 +255,7 @@ class RayEngine(Engine):
             self._start()
         actor = self.actors[self.turn % len(self.actors)]
         self.turn += 1
-        ref = actor.work.remote(batch)
+        ref = actor.work.remote(batch, self.parts)
         return lambda: self._result(ref)
 
     def _result(self, ref: Any) -> Result:
@@ -216,6 +270,18 @@ class RayEngine(Engine):
         except RayError as e:  # an actor, its process or its node died
             raise EngineLost(str(e)) from e
         return result
+
+    def _map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        from ray.exceptions import RayError, RayTaskError
+        from ray.util import ActorPool
+
+        pool = ActorPool(self.actors)
+        try:
+            return list(pool.map(lambda actor, x: actor.call.remote(fn, x), list(items)))
+        except RayTaskError:
+            raise
+        except RayError as e:
+            raise EngineLost(str(e)) from e
 
     def close(self) -> None:
         """Stop the actors, and Ray if this engine started it."""

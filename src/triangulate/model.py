@@ -187,6 +187,14 @@ class Failure:
         return f"{self.source}: {self.reason}"
 
 
+@dataclass(frozen=True, slots=True)
+class Part:
+    """Analysed documents a worker wrote to a Parquet file, for the store to read (see :func:`triangulate.store.write_part`)."""
+
+    path: str
+    ids: tuple[str, ...]
+
+
 @dataclass(slots=True)
 class RunStats:
     """What one run did: documents seen, newly processed, failures, document ids, seconds per stage."""
@@ -196,6 +204,7 @@ class RunStats:
     failures: list[Failure] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # what the run counted besides documents (blocks fused)
 
     def timed(self, name: str, seconds: float) -> None:
         """Add ``seconds`` to the time spent in ``name``."""

