@@ -80,6 +80,32 @@ def test_ray_engine_builds_the_same_sample_dossier(ray_session: None, tmp_path: 
     assert on_ray.run.timings.get("analyze.spacy", 0) > 0  # the actors' stage timings come back
 
 
+T17 = Path(__file__).resolve().parents[2] / "shared" / "bench" / "t17"  # third-party data: read in place, never copied
+T17_PER_TOPIC = 12  # articles from each Timeline17 topic: five stories, many events, a minute of analysis
+
+
+def test_ray_engine_builds_the_same_timeline17_dossier(ray_session: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Out of domain, and more events than the sample: the first articles of each Timeline17 topic."""
+    topics = sorted(T17.glob("*/articles.jsonl"))
+    if not topics:
+        pytest.skip(f"Timeline17 is not at {T17} (see BENCHMARKS.md): nothing to compare on")
+    from triangulate.fuse import coref
+
+    monkeypatch.setattr(coref, "PARALLEL_MIN", 0)  # the actors cluster fusion's blocks too
+    lines = []
+    for path in topics:
+        with path.open(encoding="utf-8") as f:
+            lines += [line for _, line in zip(range(T17_PER_TOPIC), f, strict=False)]
+    corpus = tmp_path / "t17.jsonl"
+    corpus.write_text("".join(lines), encoding="utf-8")
+    local, on_ray = both([corpus], tmp_path)
+    a, b = dossier_json(local), dossier_json(on_ray)
+    assert len(a["documents"]) == len(lines) and len(a["events"]) > 20
+    for key in ("documents", "events", "conflicts", "sources", "timeline", "infobox", "entities", "fusion", "failures"):
+        assert a[key] == b[key], key
+    assert a == b
+
+
 def test_ray_engine_reports_failures_like_the_local_engine(ray_session: None, tmp_path: Path, write) -> None:
     for i in range(3):
         write(f"in/good{i}.txt", f"Story number {i} about the border\n\n{ARTICLE * 3}\n\nOfficials counted {i} incidents.\n")
