@@ -206,3 +206,10 @@ def test_the_store_keeps_the_blocks_and_an_added_article_reclusters_only_its_own
     again = build([arts], store=store)
     assert again.run is not None and again.run.counts["blocks_clustered"] == 1  # the March attack's block only
     assert again.run.counts["blocks"] == first.run.counts["blocks"]
+    from rich.console import Console
+
+    from triangulate.render.terminal import print_summary
+
+    console = Console(record=True, width=200)
+    print_summary(again, console=console)
+    assert f"events re-fused in 1 of {again.run.counts['blocks']} blocks" in console.export_text()

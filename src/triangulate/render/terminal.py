@@ -32,6 +32,9 @@ def summary(dossier: Dossier, *, store: str | None = None) -> Group:
         head.append(
             f"\nthis run: {dossier.run.documents} read, {dossier.run.new} processed, {len(dossier.run.failures)} failed", style="dim"
         )
+        counts = dossier.run.counts
+        if "blocks" in counts:  # fused now (not read back): how much of coreference had to be redone
+            head.append(f"; events re-fused in {counts.get('blocks_clustered', 0)} of {counts['blocks']} blocks", style="dim")
     if removed:
         head.append("\nnoise removed: " + ", ".join(f"{k} {v}" for k, v in sorted(removed.items())), style="dim")
     parts: list[Panel | Table] = [Panel(head, title="triangulate", expand=False)]
