@@ -87,3 +87,16 @@ def test_the_ray_engine_leaves_no_parts_behind(tmp_path: Path, write) -> None:
     assert dossier.run.timings.get("store.part", 0) > 0  # they went through parts
     assert parts_in(parts_dir(opts)) == []
     assert ray.is_initialized() == started
+
+
+def test_a_part_is_stored_as_soon_as_it_comes_back(tmp_path: Path) -> None:
+    from triangulate.api import _Runner
+    from triangulate.model import RunStats
+
+    (doc,) = analysed(STORY)
+    part = write_part([doc], tmp_path / "parts", version=version())
+    with Store(tmp_path / "s.duckdb") as st:
+        runner = _Runner(st, version(), RunStats(), engine=None)
+        runner._accept([Part(str(part), (doc.id,))], {})
+        assert [d.id for d in st.documents()] == [doc.id] and not part.exists()  # not held until 64 more results
+        assert (runner.stats.new, runner.stats.ids) == (1, [doc.id])

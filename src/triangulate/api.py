@@ -182,17 +182,19 @@ class _Runner:
     def _accept(self, results: Sequence[Document | Failure | Part], timings: dict[str, float]) -> None:
         for name, seconds in timings.items():
             self.stats.timed(name, seconds)
+        whole = False
         for rec in results:
             if isinstance(rec, Failure):
                 self.stats.failures.append(rec)
             elif isinstance(rec, Part):
                 self.stats.new += len(rec.ids)
                 self.stats.ids.extend(rec.ids)
+                whole = True  # a part is a whole batch of documents: it is stored at once
             else:
                 self.stats.new += 1
                 self.stats.ids.append(rec.id)
             self.pending.append(rec)
-        if len(self.pending) >= BATCH:
+        if whole or len(self.pending) >= BATCH:
             self._flush()
 
     def _flush(self) -> None:
