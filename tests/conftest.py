@@ -41,6 +41,16 @@ def write(tmp_path: Path):
 
 
 @pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample corpus built once for the whole run: s.duckdb, dossier.json and report.html in one directory (read only)."""
+    from triangulate.api import build
+
+    out = tmp_path_factory.mktemp("sample-build")
+    build([str(SAMPLE)], store=out / "s.duckdb", out=out)
+    return out
+
+
+@pytest.fixture(scope="session")
 def gold() -> dict:
     return json.loads(GOLD.read_text(encoding="utf-8"))
 

@@ -28,10 +28,8 @@ def article(i: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def sample_dossier(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    out = tmp_path_factory.mktemp("sample")
-    build([str(SAMPLE)], store=out / "s.duckdb", out=out)
-    return json.loads((out / "dossier.json").read_text(encoding="utf-8"))
+def sample_dossier(sample_build: Path) -> dict:
+    return json.loads((sample_build / "dossier.json").read_text(encoding="utf-8"))
 
 
 def by_file(dossier: dict) -> dict[str, dict]:

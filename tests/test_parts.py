@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from triangulate.api import build
 from triangulate.engines import _RayWorker, parts_dir
 from triangulate.model import Document, Failure, Part
@@ -75,8 +77,6 @@ def test_parts_a_killed_run_left_are_stored_by_the_next_run_and_not_redone(tmp_p
 
 
 def test_the_ray_engine_leaves_no_parts_behind(tmp_path: Path, write) -> None:
-    import pytest
-
     ray = pytest.importorskip("ray")
     for i in range(3):
         write(f"in/{i}.txt", STORY.replace("Two", str(i + 2)))

@@ -21,8 +21,6 @@ from markupsafe import escape
 from triangulate.api import build
 from triangulate.web import create_app, serve
 
-from conftest import SAMPLE
-
 with warnings.catch_warnings():  # newer Starlette asks for httpx2 in its test client; httpx works the same
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
     from fastapi.testclient import TestClient
@@ -43,10 +41,8 @@ PAYLOADS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
-    out = tmp_path_factory.mktemp("web-sample")
-    build([str(SAMPLE)], store=out / "s.duckdb", out=out)
-    return out / "s.duckdb", json.loads((out / "dossier.json").read_text(encoding="utf-8"))
+def sample(sample_build: Path) -> tuple[Path, dict[str, Any]]:
+    return sample_build / "s.duckdb", json.loads((sample_build / "dossier.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,6 @@ import pytest
 from typer.testing import CliRunner
 
 import triangulate.web
-from triangulate.api import build
 from triangulate.cli import app as cli_app
 from triangulate.errors import UsageError
 from triangulate.web import create_app, serve
@@ -37,7 +36,7 @@ from triangulate.web.access import LOOPBACK_NAMES, TOKEN_ENV, check_token, is_lo
 from triangulate.web.app import DOCUMENT_ID, EVENT_ID, QUERY_PARAMS
 from triangulate.web.security import COOKIE, CSP, DOCS_CSP, HEADERS, MAX_BODY, MAX_URL, RedactToken
 
-from conftest import ROOT, SAMPLE, live_server
+from conftest import ROOT, live_server
 
 with warnings.catch_warnings():  # newer Starlette asks for httpx2 in its test client; httpx works the same
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
@@ -66,10 +65,8 @@ class Answer:
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
-    out = tmp_path_factory.mktemp("web-security-sample")
-    build([str(SAMPLE)], store=out / "s.duckdb", out=out)
-    return out / "s.duckdb", json.loads((out / "dossier.json").read_text(encoding="utf-8"))
+def sample(sample_build: Path) -> tuple[Path, dict[str, Any]]:
+    return sample_build / "s.duckdb", json.loads((sample_build / "dossier.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")

@@ -364,6 +364,7 @@ def export(store: str | Path, fmt: str, *, out: str | Path | None = None) -> str
 
 
 def _fusion_code() -> str:
+    """The fusion code's version (imported late: the CLI starts without loading fusion)."""
     from .fuse import code_version
 
     return code_version()
@@ -371,9 +372,7 @@ def _fusion_code() -> str:
 
 def _fusion_key(st: Store) -> str:
     """What a kept fusion is keyed by: the store's documents and their stage versions, and the fusion code."""
-    from .fuse import code_version
-
-    return hashlib.sha256(f"{code_version()}:{st.contents_key()}".encode()).hexdigest()
+    return hashlib.sha256(f"{_fusion_code()}:{st.contents_key()}".encode()).hexdigest()
 
 
 def _fusion_payload(

@@ -33,8 +33,9 @@ from typing import Any, ClassVar, TypeVar
 
 from .errors import UsageError
 from .model import Document, Failure, Part, RawDocument
-from .pipeline import work
+from .pipeline import version, work
 from .settings import Options
+from .store import write_part
 
 Result = tuple[Sequence[Document | Failure | Part], dict[str, float]]  # what a batch gives back (pipeline.work: no Part)
 Pending = Callable[[], Result]  # waits for a submitted batch's result and returns it
@@ -174,9 +175,6 @@ class _RayWorker:
         results, timings = work(batch)
         if not parts:
             return results, timings
-        from .pipeline import version
-        from .store import write_part
-
         t0 = time.perf_counter()
         docs = [r for r in results if isinstance(r, Document)]
         out: list[Document | Failure | Part] = [r for r in results if isinstance(r, Failure)]

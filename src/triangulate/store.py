@@ -270,11 +270,14 @@ class Store:
 
         DuckDB reads the file itself: no record passes through Python.
         """
-        src = str(path)
-        self.con.execute(f"INSERT OR REPLACE INTO documents SELECT {DOCUMENT_COLUMNS} FROM read_parquet(?)", [src])
-        self.con.execute("INSERT OR IGNORE INTO origins SELECT DISTINCT path, id FROM read_parquet(?)", [src])
-        self.con.execute("DELETE FROM failures WHERE source IN (SELECT path FROM read_parquet(?))", [src])
-        row = self.con.execute("SELECT count(*) FROM read_parquet(?)", [src]).fetchone()
+        self.con.execute("CREATE OR REPLACE TEMP TABLE part_rows AS SELECT * FROM read_parquet(?)", [str(path)])  # read once
+        try:
+            self.con.execute(f"INSERT OR REPLACE INTO documents SELECT {DOCUMENT_COLUMNS} FROM part_rows")
+            self.con.execute("INSERT OR IGNORE INTO origins SELECT DISTINCT path, id FROM part_rows")
+            self.con.execute("DELETE FROM failures WHERE source IN (SELECT path FROM part_rows)")
+            row = self.con.execute("SELECT count(*) FROM part_rows").fetchone()
+        finally:
+            self.con.execute("DROP TABLE IF EXISTS part_rows")
         return int(row[0]) if row else 0
 
     def _insert(self, sql: str, table: object) -> None:

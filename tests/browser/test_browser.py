@@ -30,7 +30,7 @@ from triangulate.api import build
 from triangulate.render.views import doc_anchor
 from triangulate.web import create_app
 
-from conftest import SAMPLE, live_server
+from conftest import live_server
 
 try:
     from selenium import webdriver
@@ -177,11 +177,9 @@ def hash_of(driver: WebDriver) -> str:
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sample(sample_build: Path) -> Path:
     """The sample corpus built once: the store, report.html and dossier.json in one directory."""
-    out = tmp_path_factory.mktemp("browser-sample")
-    build([str(SAMPLE)], store=out / "s.duckdb", out=out)
-    return out
+    return sample_build
 
 
 @pytest.fixture(scope="module")

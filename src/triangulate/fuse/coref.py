@@ -588,19 +588,15 @@ def blocks_of(mentions: Iterable[Mention]) -> list[list[Mention]]:
     for m in mentions:
         if m.first is not None:
             by_type[m.type].append(m)
-    out: list[list[Mention]] = []
+    groups: list[list[Mention]] = []
     for kind in sorted(by_type):
-        spans = sorted(((*_interval(m), i) for i, m in enumerate(by_type[kind])))
-        group: list[int] = []
         reach = None
-        for lo, hi, i in spans:
-            if reach is not None and lo > reach:
-                out.append(sorted((by_type[kind][j] for j in group), key=_order))
-                group = []
-            group.append(i)
-            reach = hi if reach is None else max(reach, hi)
-        if group:
-            out.append(sorted((by_type[kind][j] for j in group), key=_order))
+        for lo, hi, m in sorted(((*_interval(m), m) for m in by_type[kind]), key=lambda x: x[:2]):
+            if reach is None or lo > reach:  # no day in common with what came before: a new block
+                groups.append([])
+            groups[-1].append(m)
+            reach = hi if reach is None or lo > reach else max(reach, hi)
+    out = [sorted(g, key=_order) for g in groups]
     return sorted(out, key=lambda b: (-len(b), b[0].type, _order(b[0])))
 
 
@@ -621,6 +617,11 @@ def cluster_block(block: Sequence[Mention]) -> list[list[int]]:
 
     Returns each event as the positions of its mentions in ``block``, in the order they joined.
     """
+    return _clustered(block)[0]
+
+
+def _clustered(block: Sequence[Mention]) -> tuple[list[list[int]], list[Cluster]]:
+    """:func:`cluster_block`'s positions, and the events they make."""
     clusters: list[Cluster] = []
     joined: list[list[int]] = []
     blocks = _Blocks()
@@ -636,7 +637,7 @@ def cluster_block(block: Sequence[Mention]) -> list[list[int]]:
         blocks.register(best, clusters[best], m)
         if best not in by_doc[m.doc]:
             by_doc[m.doc].append(best)
-    return joined
+    return joined, clusters
 
 
 def cluster_packed(rows: Sequence[tuple[Any, ...]]) -> list[list[int]]:
@@ -688,19 +689,21 @@ def cluster_mentions(
     keys = [block_key(b) for b in blocks]
     known = cache if cache is not None else {}
     todo = [i for i, k in enumerate(keys) if k not in known]
-    work = [blocks[i] for i in todo]
-    parallel = runner is not None and len(work) > 1 and sum(map(len, work)) >= PARALLEL_MIN
-    if runner is not None and parallel:
+    made: dict[str, list[Cluster]] = {}  # the events of blocks clustered here and now (the others are rebuilt)
+    if runner is not None and len(todo) > 1 and sum(len(blocks[i]) for i in todo) >= PARALLEL_MIN:
         # mentions travel as tuples of their fields: a third less to pickle, and half the time to rebuild
-        done: Iterable[list[list[int]]] = runner(cluster_packed, [[_values(m) for m in b] for b in work])
+        for i, joined in zip(todo, runner(cluster_packed, [[_values(m) for m in blocks[i]] for i in todo]), strict=True):
+            known[keys[i]] = joined
     else:
-        done = map(cluster_block, work)
-    for i, joined in zip(todo, done, strict=True):
-        known[keys[i]] = joined
+        for i in todo:
+            known[keys[i]], made[keys[i]] = _clustered(blocks[i])
     for k in set(known) - set(keys):
         del known[k]
     clusters: list[Cluster] = []
     for block, key in zip(blocks, keys, strict=True):
+        if key in made:
+            clusters.extend(made[key])
+            continue
         for positions in known[key]:
             c = Cluster(type=block[0].type)
             for p in positions:
@@ -733,7 +736,7 @@ def _attach_undated(undated: Sequence[Mention], clusters: list[Cluster]) -> None
         for doc in c.docs:
             by_doc[doc].add(n)
     joins: list[tuple[int, Mention]] = []
-    for m in sorted(undated, key=_order):
+    for m in undated:  # each against the events as the dated mentions left them: the order does not matter
         kinds: dict[int, set[str]] = defaultdict(set)
         for f in _sought(m):
             for n in index.get((m.type, f), ()):
