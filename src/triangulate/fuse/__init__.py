@@ -93,11 +93,13 @@ def resolve_entities(documents: Sequence[Document]) -> tuple[list[dict[str, Any]
             label = {"GROUP": "ORG", "LOC": "GPE"}.get(e.label, e.label)
             g = groups.setdefault(
                 (label, e.key),
-                {"name": e.canonical, "type": label, "country": e.country, "aliases": Counter(), "docs": set(), "mentions": []},
+                {"name": e.canonical, "type": label, "country": e.country, "aliases": Counter(), "docs": set(), "mentions": [], "count": 0},
             )
             g["aliases"][e.text] += 1
             g["docs"].add(doc.id)
-            g["mentions"].append({"doc": doc.id, "start": e.start, "end": e.end, "quote": doc.text[e.start : e.end]})
+            g["count"] += 1
+            if len(g["mentions"]) < MAX_ENTITY_MENTIONS:  # the rest are counted, not kept: they are most of fusion's memory
+                g["mentions"].append({"doc": doc.id, "start": e.start, "end": e.end, "quote": doc.text[e.start : e.end]})
     # the sources documents cite ("Iranian state media", "Pakistan's foreign ministry") are entities too
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     cited: dict[str, list[tuple[Document, Any]]] = defaultdict(list)
@@ -126,12 +128,13 @@ def resolve_entities(documents: Sequence[Document]) -> tuple[list[dict[str, Any]
             "docs": {d.id for d, _ in cited[key]},
             "mentions": [
                 {"doc": d.id, "start": m.sentence[0], "end": m.sentence[1], "quote": d.text[m.sentence[0] : m.sentence[1]]}
-                for d, m in cited[key]
+                for d, m in cited[key][:MAX_ENTITY_MENTIONS]
             ],
+            "count": len(cited[key]),
             "source": True,
         }
     entities = []
-    for (label, key), g in sorted(groups.items(), key=lambda kv: (-len(kv[1]["mentions"]), kv[1]["name"])):
+    for (label, key), g in sorted(groups.items(), key=lambda kv: (-kv[1]["count"], kv[1]["name"])):
         entities.append(
             {
                 "id": "n" + hashlib.sha256(f"{label}:{key}".encode()).hexdigest()[:12],
@@ -140,8 +143,8 @@ def resolve_entities(documents: Sequence[Document]) -> tuple[list[dict[str, Any]
                 "country": g["country"],
                 "aliases": sorted(g["aliases"], key=lambda a: (-g["aliases"][a], a)),
                 "documents": len(g["docs"]),
-                "mention_count": len(g["mentions"]),
-                "mentions": g["mentions"][:MAX_ENTITY_MENTIONS],
+                "mention_count": g["count"],
+                "mentions": g["mentions"],
                 "cited_as_source": bool(g.get("source")),
             }
         )
@@ -208,6 +211,10 @@ def _fuse(
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     found = dict(copies) if copies is not None else copy_groups(documents)
+    # datasketch's LSH index refers to itself (a bound method), so its tables are a reference
+    # cycle: with the collector paused they would stay until fusion ends (10 KB a document on
+    # Timeline17). This pass sees only what dedup made, not the documents loaded before.
+    gc.collect(0)
     timings["fuse.dedup"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     entities, names = resolve_entities(documents)

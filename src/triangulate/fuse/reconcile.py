@@ -33,7 +33,7 @@ from itertools import pairwise
 from typing import Any, Protocol
 
 from ..model import Document
-from .coref import FAMILY, Cluster, Mention, same_place
+from .coref import FAMILY, Event, Mention, same_place
 
 __all__ = ["BACKGROUND_BEFORE", "Agreement", "CopyLike", "Reconciled", "reconcile"]
 
@@ -96,7 +96,7 @@ def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def _date(c: Cluster, docs: Mapping[str, Document], sup: _Support) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any] | None]:
+def _date(c: Event, docs: Mapping[str, Document], sup: _Support) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any] | None]:
     """The event's date, its claims, and a conflict where stated days differ."""
     claims = []
     by_value: dict[tuple[str, str], list[Mention]] = defaultdict(list)
@@ -152,7 +152,7 @@ def _date(c: Cluster, docs: Mapping[str, Document], sup: _Support) -> tuple[dict
 
 
 def _conflict(
-    c: Cluster,
+    c: Event,
     attribute: str,
     sides: Mapping[Any, Sequence[Mention]],
     docs: Mapping[str, Document],
@@ -206,7 +206,7 @@ def _interval(fig: Mapping[str, Any]) -> tuple[float, float]:
     return lo, hi
 
 
-def _figure(c: Cluster, kind: str, docs: Mapping[str, Document], sup: _Support) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+def _figure(c: Event, kind: str, docs: Mapping[str, Document], sup: _Support) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """One figure (fatalities or injuries): its claims, the value settled on and the rule, and any conflict."""
     seen: set[tuple[str, int]] = set()
     found: list[tuple[Mention, dict[str, Any]]] = []
@@ -269,9 +269,7 @@ def _figure(c: Cluster, kind: str, docs: Mapping[str, Document], sup: _Support) 
     return {"best": best, "rule": rule, "claims": claims}, conflict
 
 
-def _location(
-    c: Cluster, docs: Mapping[str, Document], sup: _Support
-) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any] | None]:
+def _location(c: Event, docs: Mapping[str, Document], sup: _Support) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any] | None]:
     """The event's place: the most specific place most reports name; a conflict when named places are far apart."""
     by_place: dict[str, list[Mention]] = defaultdict(list)
     places: dict[str, dict[str, Any]] = {}
@@ -312,7 +310,7 @@ def _location(
     return loc, claims, conflict
 
 
-def _names(c: Cluster, which: str, docs: Mapping[str, Document], sup: _Support) -> tuple[list[str], list[dict[str, Any]]]:
+def _names(c: Event, which: str, docs: Mapping[str, Document], sup: _Support) -> tuple[list[str], list[dict[str, Any]]]:
     """Actors or targets, most supported first, with the mentions that name each."""
     by_name: dict[str, list[Mention]] = defaultdict(list)
     for m in c.mentions:
@@ -326,7 +324,7 @@ def _names(c: Cluster, which: str, docs: Mapping[str, Document], sup: _Support) 
     return ranked, claims
 
 
-def _role(c: Cluster, country: str | None, day: str | None, *, focus: set[str], first_news: date | None) -> tuple[str, str]:
+def _role(c: Event, country: str | None, day: str | None, *, focus: set[str], first_news: date | None) -> tuple[str, str]:
     """main, related or background, and why."""
     recalled = sum(m.background for m in c.mentions)
     if recalled * 2 > len(c.mentions):
@@ -357,20 +355,20 @@ def _summary(type_: str, mode: str | None, actors: Sequence[str], targets: Seque
     return f"{who}: {what}{whom}{where}{when}"
 
 
-def _informative(c: Cluster) -> bool:
+def _informative(c: Event) -> bool:
     """Whether an event says enough to report: a country (a statement's may be its speaker's), and more than a bare word."""
     placed = bool(c.countries) or (FAMILY.get(c.type, "").startswith("verbal") and bool(c.sides))
     return placed and any(m.dated or m.actors or m.targets or m.fatalities or m.injuries for m in c.mentions)
 
 
-def _home(c: Cluster) -> str | None:
+def _home(c: Event) -> str | None:
     """The country of a statement that names no place: that of the state most of its reports say made it."""
     sides = Counter(k for m in c.mentions for k in sorted(m.sides))
     return min(sides, key=lambda k: (-sides[k], k)) if sides else None
 
 
 def reconcile(
-    clusters: Sequence[Cluster],
+    clusters: Sequence[Event],
     docs: Mapping[str, Document],
     *,
     copies: Mapping[str, CopyLike] | None = None,
