@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+
+import triangulate.fuse as fusion
 from test_dedup import A, B, W
 from test_dedup import doc as text_doc
 from test_fuse import MOSUL, QUETTA, doc, event
-
-import triangulate.fuse as fusion
 from triangulate.analyze import Analysis
 from triangulate.analyze.entities import Entity
 from triangulate.fuse import fuse, resolve_entities
