@@ -26,31 +26,36 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from throughput import T17, corpus, peak_mb, source_texts
+from throughput import T17, corpus, source_texts
 
 
 def one_fuse(store: Path, size: int) -> dict[str, object]:
-    """Fuse the first ``size`` documents of ``store`` (in this process) and return the figures."""
-    from triangulate.fuse import fuse
+    """Load the first ``size`` documents of ``store`` and fuse them as ``build`` does (in this process); return the figures."""
+    from triangulate.api import fused
+    from triangulate.model import RunStats
     from triangulate.store import Store
 
     with Store(store, read_only=True) as st:
         docs = [d for d in st.documents() if d.analysis is not None]
     docs = sorted(docs, key=lambda d: (d.source_id or "", d.path))[:size]  # the first N articles of the corpus
+    load_peak = _peak_since_reset_mb()
     gc.collect()
     before = _resident_mb()  # the documents are loaded: fusion's own memory is what its peak adds to this
     _reset_peak()
+    run = RunStats()
     t0 = time.perf_counter()
-    fused = fuse(docs)
+    dossier = fused(docs, run=run)  # fusion and its payload, read back as plain data: what build keeps
     seconds = time.perf_counter() - t0
     return {
         "size": len(docs),
         "seconds": seconds,
-        "events": len(fused.events),
-        "conflicts": len(fused.conflicts),
-        "copies": sum(c.relation != "original" for c in fused.copies.values()),
-        "stages": {k[5:]: v for k, v in fused.stats.items() if k.startswith("fuse.")},
-        "peak_mb": peak_mb(),
+        "events": len(dossier.events),
+        "conflicts": len(dossier.conflicts),
+        "copies": sum(c["relation"] != "original" for c in dossier.copies.values()),
+        "stages": {k[5:]: v for k, v in run.timings.items() if k.startswith("fuse.")},
+        "loaded_mb": before,
+        "load_peak_mb": load_peak,
+        "peak_mb": _peak_since_reset_mb(),
         "fuse_mb": _peak_since_reset_mb() - before,
     }
 
@@ -131,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             results.append(json.loads(done.stdout.strip().splitlines()[-1]))
 
     table = Table(title=f"fusion cost: {origin}")
-    for col in ("docs", "seconds", "ms/doc", "× per ×docs", "events", "copies", "fusion's peak MB", "seconds by stage"):
+    for col in ("docs", "seconds", "ms/doc", "× per ×docs", "events", "copies", "loaded MB", "fusion's peak MB", "seconds by stage"):
         table.add_column(col, justify="left" if col == "seconds by stage" else "right")
     prev: tuple[float, int] | None = None
     for r in results:
@@ -147,6 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             growth,
             f"{r['events']:,}",
             f"{r['copies']:,}",
+            f"{r['loaded_mb']:.0f}",
             f"+{r['fuse_mb']:.0f}",
             stages,
         )
