@@ -27,7 +27,7 @@ def _shared(d: dict[str, Any]) -> dict[str, Any]:
 
     A stored analysis repeats a few thousand strings (entity labels, country codes, event
     types, canonical names) across every document; read as they are, each occurrence is a
-    separate object. On Timeline17 this brought a loaded document from 74 KB to about 50 KB.
+    separate object. On Timeline17 this brought a loaded document from 74 to 46 KB (tracemalloc).
     """
     for k, v in d.items():
         if type(v) is str:
