@@ -171,7 +171,7 @@ class Event:
 
 @dataclass(slots=True)
 class Cluster:
-    """The mentions of one real-world event."""
+    """An event as coreference builds it: its mentions, and what a new mention is compared with."""
 
     type: str
     mentions: list[Mention] = field(default_factory=list)
@@ -188,12 +188,6 @@ class Cluster:
     place_keys: set[tuple[Any, ...]] = field(default_factory=set)
     figures: set[int] = field(default_factory=set)
     docs: dict[str, list[int]] = field(default_factory=dict)  # document -> offsets of its mentions
-
-    @property
-    def id(self) -> str:
-        """A stable id: from the earliest mention in document order, the same on every run."""
-        first = min(m.key for m in self.mentions)
-        return "e" + hashlib.sha256(f"{first[0]}:{first[1]}:{self.type}".encode()).hexdigest()[:12]
 
     def add(self, m: Mention) -> None:
         """Take a mention in."""
