@@ -8,6 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from large_run import summary, write_shards
+from throughput import corpus
 
 
 def test_shards_hold_the_corpus_once_and_are_not_rewritten(tmp_path: Path) -> None:
@@ -40,3 +41,11 @@ def test_the_time_is_the_sum_of_the_sittings_each_to_its_last_line(tmp_path: Pat
     got = summary(log)
     assert (got["sittings"], got["seconds"], got["shards_done"]) == (2, 250.0, 2)
     assert got["end"] is not None and got["end"]["documents"] == 2000
+
+
+def test_every_copy_of_the_corpus_is_a_new_text() -> None:
+    rows = [{"id": "a", "text": "One.\nTwo.\nThree."}, {"id": "b", "text": "Alone."}]
+    texts = [r["text"] for r in corpus(rows, 14)]
+    assert len(set(texts)) == 14
+    assert texts[:6] == ["One.\nTwo.\nThree.", "Alone.", "Two.\nThree.\nOne.", "Alone.\n(1)", "Three.\nOne.\nTwo.", "Alone.\n(2)"]
+    assert texts[6] == "One.\nTwo.\nThree.\n(3)"  # the rotations are used up
