@@ -49,3 +49,5 @@ def test_every_copy_of_the_corpus_is_a_new_text() -> None:
     assert len(set(texts)) == 14
     assert texts[:6] == ["One.\nTwo.\nThree.", "Alone.", "Two.\nThree.\nOne.", "Alone.\n(1)", "Three.\nOne.\nTwo.", "Alone.\n(2)"]
     assert texts[6] == "One.\nTwo.\nThree.\n(3)"  # the rotations are used up
+    twice = [{"id": "a", "text": "Same."}, {"id": "b", "text": "Same."}]
+    assert [r["text"] for r in corpus(twice, 3)] == ["Same.", "Same.\n(#1)", "Same.\n(1)"]
