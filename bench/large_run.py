@@ -32,15 +32,21 @@ from throughput import T17, corpus, source_texts
 HEARTBEAT = 30.0  # seconds between "alive" lines in the log
 
 
-def write_shards(directory: Path, data: Path, docs: int, shard: int) -> list[Path]:
-    """The corpus as JSONL shards in ``directory`` (written once; a ``done`` file marks them complete)."""
+def write_shards(directory: Path, data: Path, docs: int, shard: int) -> tuple[list[Path], str]:
+    """The corpus as JSONL shards in ``directory``, and what it was sampled from.
+
+    Written once: a ``done`` file records the size, the shard size and the source, and shards
+    made otherwise (another size, or the sample corpus because Timeline17 was not found) are
+    written again rather than mixed into a store of the other kind.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     done = directory / "done"
     count = -(-docs // shard)
     width = max(3, len(str(count - 1)))
     paths = [directory / f"shard-{k:0{width}d}.jsonl" for k in range(count)]
-    if done.exists() and done.read_text(encoding="utf-8") == f"{docs} {shard}":
-        return paths
+    source = "Timeline17" if any(data.glob("*/articles.jsonl")) else "sample"
+    if done.exists() and done.read_text(encoding="utf-8") == f"{docs} {shard} {source}":
+        return paths, source
     rows, _origin = source_texts(data)
     articles = corpus(rows, docs)
     for k, path in enumerate(paths):
@@ -49,8 +55,8 @@ def write_shards(directory: Path, data: Path, docs: int, shard: int) -> list[Pat
             for _ in range(min(shard, docs - k * shard)):
                 f.write(json.dumps(next(articles)) + "\n")
         tmp.replace(path)
-    done.write_text(f"{docs} {shard}", encoding="utf-8")
-    return paths
+    done.write_text(f"{docs} {shard} {source}", encoding="utf-8")
+    return paths, source
 
 
 def summary(log: Path) -> dict[str, Any]:
@@ -89,7 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from triangulate.settings import load_options
 
     console = Console()
-    paths = write_shards(args.dir / "shards", args.data, args.docs, args.shard)
+    paths, source = write_shards(args.dir / "shards", args.data, args.docs, args.shard)
+    if source != "Timeline17":
+        console.print(f"[yellow]Timeline17 not found at {args.data}; the shards sample the sample corpus (set T17_DIR or --data).[/yellow]")
     log_path = args.dir / "progress.log"
     t0 = time.time()
     with log_path.open("a", encoding="utf-8") as log:

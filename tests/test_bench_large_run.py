@@ -16,14 +16,18 @@ def test_shards_hold_the_corpus_once_and_are_not_rewritten(tmp_path: Path) -> No
     data.mkdir(parents=True)
     rows = [{"id": f"a{k}", "published": "2024-01-16", "text": f"Line one of {k}.\nLine two of {k}."} for k in range(3)]
     (data / "articles.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    paths = write_shards(tmp_path / "shards", tmp_path / "t17", 7, 3)
+    paths, source = write_shards(tmp_path / "shards", tmp_path / "t17", 7, 3)
+    assert source == "Timeline17"
     assert [p.name for p in paths] == ["shard-000.jsonl", "shard-001.jsonl", "shard-002.jsonl"]
     lines = [json.loads(line) for p in paths for line in p.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in lines] == [f"bench-{k:06d}" for k in range(7)]
     assert lines[3]["text"] == "Line two of 0.\nLine one of 0."  # the second copy: its lines rotated
     before = [p.stat().st_mtime_ns for p in paths]
-    assert write_shards(tmp_path / "shards", tmp_path / "t17", 7, 3) == paths
+    assert write_shards(tmp_path / "shards", tmp_path / "t17", 7, 3) == (paths, "Timeline17")
     assert [p.stat().st_mtime_ns for p in paths] == before
+    (tmp_path / "shards" / "done").write_text("7 3 sample", encoding="utf-8")  # made from another source
+    write_shards(tmp_path / "shards", tmp_path / "t17", 7, 3)
+    assert [p.stat().st_mtime_ns for p in paths] != before
 
 
 def test_the_time_is_the_sum_of_the_sittings_each_to_its_last_line(tmp_path: Path) -> None:
