@@ -26,8 +26,10 @@ def test_shards_hold_the_corpus_once_and_are_not_rewritten(tmp_path: Path) -> No
     assert write_shards(tmp_path / "shards", tmp_path / "t17", 7, 3) == (paths, "Timeline17")
     assert [p.stat().st_mtime_ns for p in paths] == before
     (tmp_path / "shards" / "done").write_text("7 3 sample", encoding="utf-8")  # made from another source
+    first = paths[0].read_text(encoding="utf-8")
+    paths[0].write_text("stale\n", encoding="utf-8")
     write_shards(tmp_path / "shards", tmp_path / "t17", 7, 3)
-    assert [p.stat().st_mtime_ns for p in paths] != before
+    assert paths[0].read_text(encoding="utf-8") == first  # written again, not kept
 
 
 def test_the_time_is_the_sum_of_the_sittings_each_to_its_last_line(tmp_path: Path) -> None:

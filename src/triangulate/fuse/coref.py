@@ -143,8 +143,8 @@ class Event:
     """The mentions of one real-world event, as coreference leaves them (what reconciliation reads).
 
     A :class:`Cluster` also carries what coreference compares mentions with: a dozen sets and
-    counters, most of fusion's memory (about 15 KB a document on Timeline17). Those are
-    dropped once the events are settled.
+    counters (clustering added 18.6 KB a document on 3,000 Timeline17 documents, measured
+    with tracemalloc). Those are dropped once the events are settled.
     """
 
     type: str

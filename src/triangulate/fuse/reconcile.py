@@ -402,7 +402,7 @@ def reconcile(
         modes = Counter(m.mode for m in c.mentions if m.mode)
         mode = min(modes, key=lambda k: (-modes[k], k)) if modes else None
         role, why = _role(c, where["country"], when["start"], focus=focus, first_news=first_news)
-        doc_ids = sorted(c.docs)
+        doc_ids = c.docs
         event = {
             "id": c.id,
             "type": c.type,
