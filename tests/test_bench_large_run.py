@@ -57,3 +57,8 @@ def test_every_copy_of_the_corpus_is_a_new_text() -> None:
     assert texts[6] == "One.\nTwo.\nThree.\n(3)"  # the rotations are used up
     twice = [{"id": "a", "text": "Same."}, {"id": "b", "text": "Same."}]
     assert [r["text"] for r in corpus(twice, 3)] == ["Same.", "Same.\n(#1)", "Same.\n(1)"]
+    # a rotation that moves the closing blank line to the front is the original once stripped
+    blank = [{"id": "a", "text": "One.\nTwo.\n"}]
+    texts = [r["text"] for r in corpus(blank, 4)]
+    assert texts == ["One.\nTwo.\n", "Two.\n\nOne.", "\nOne.\nTwo.\n(#2)", "One.\nTwo.\n\n(3)"]
+    assert len({t.strip() for t in texts}) == 4
