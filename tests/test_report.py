@@ -14,7 +14,7 @@ import pytest
 
 from triangulate.api import build
 from triangulate.render.html import environment, render_report, visible, write_report
-from triangulate.render.views import Evidence, event_view
+from triangulate.render.views import Evidence, citations, event_view
 
 from conftest import SAMPLE
 
@@ -622,3 +622,40 @@ def test_the_sample_report_has_a_card_per_event_and_a_section_per_document(sampl
     circles = dom.by_id("map").find("svg").find_all("circle", "ev")
     assert len({c.attrs["data-event"] for c in circles}) == len(circles) > 5
     assert not re.search(r"<script[^>]*\ssrc|<link|url\(|src=\"http", html)
+
+
+# ---------------------------------------------------------------- a corpus too large to show whole
+
+
+def test_citations_count_every_doc_key_at_any_depth() -> None:
+    value = [{"doc": "a", "claims": [{"evidence": {"doc": "b"}}, {"doc": "a"}]}, {"mentions": [{"doc": "a"}]}, "doc", 3]
+    assert citations(value) == {"a": 3, "b": 1}
+
+
+def test_a_report_past_its_budget_shows_the_most_cited_documents_in_full_and_lists_the_rest() -> None:
+    dossier = small_dossier()
+    counts = citations([dossier["events"], dossier["conflicts"], dossier.get("infobox") or {}])
+    top, other = sorted(("dA", "dB"), key=lambda d: -counts[d])
+    assert counts[top] > counts[other]
+    dom = Dom(render_report(dossier, full_documents=1))
+    assert dom.by_id(f"doc-{top}").tag == "article" and dom.by_id(f"doc-{top}").find("div", "text")
+    row = dom.by_id(f"doc-{other}")
+    assert row.tag == "tr" and "brief" in next(a for a in row.ancestors() if a.tag == "table").classes
+    assert row.find_all("td")[-1].text() == str(counts[other])  # how often the events cite it
+    assert not any(i.startswith(f"s-{other}-") for i in dom.ids)  # its text is not on the page
+    hrefs = [a.attrs["href"] for a in dom.root.find_all("a")]
+    assert f"#doc-{other}" in hrefs and not any(h.startswith(f"#s-{other}-") for h in hrefs)
+    assert any(h.startswith(f"#s-{top}-") for h in hrefs)
+    for h in hrefs:  # every in-page link still has its target
+        assert h == "#" or h[1:] in dom.ids, h
+    sources = dom.by_id("sources")
+    assert len(sources.find_all("li", "source")) == 1
+    assert "1 more source scored" in sources.text()
+    assert "1 more document" in dom.by_id("documents").text()
+
+
+def test_a_report_within_its_budget_shows_every_document_in_full() -> None:
+    dom = Dom(render_report(small_dossier(), full_documents=2))
+    assert {dom.by_id("doc-dA").tag, dom.by_id("doc-dB").tag} == {"article"}
+    assert not dom.root.find_all("table", "brief")
+    assert "more source" not in dom.by_id("sources").text()

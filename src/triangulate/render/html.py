@@ -26,7 +26,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from .files import atomic_write
-from .views import Links, build_context
+from .views import FULL_DOCUMENTS, Links, build_context
 
 __all__ = ["asset", "environment", "render_report", "visible", "write_report"]
 
@@ -84,9 +84,15 @@ def _csp(script: str) -> str:
     )
 
 
-def render_report(dossier: Mapping[str, Any], *, title: str | None = None, links: Links | None = None) -> str:
-    """The dossier (the plain JSON of :func:`triangulate.render.files.dossier_json`) as one HTML page."""
-    context = build_context(dossier, links=links, title=title)
+def render_report(
+    dossier: Mapping[str, Any], *, title: str | None = None, links: Links | None = None, full_documents: int | None = FULL_DOCUMENTS
+) -> str:
+    """The dossier (the plain JSON of :func:`triangulate.render.files.dossier_json`) as one HTML page.
+
+    The page shows in full the ``full_documents`` documents the events cite most (None: all);
+    the others are rows, their text in ``dossier.json`` and the web UI.
+    """
+    context = build_context(dossier, links=links, title=title, full_documents=full_documents)
     css, js = asset("report.css"), asset("report.js")
     return (
         environment()
@@ -100,9 +106,9 @@ def render_report(dossier: Mapping[str, Any], *, title: str | None = None, links
     )
 
 
-def write_report(dossier: Mapping[str, Any], path: Path, *, title: str | None = None) -> Path:
+def write_report(dossier: Mapping[str, Any], path: Path, *, title: str | None = None, full_documents: int | None = FULL_DOCUMENTS) -> Path:
     """Write the report to ``path`` (through a temporary file and a rename); return the path."""
-    html = render_report(dossier, title=title)
+    html = render_report(dossier, title=title, full_documents=full_documents)
     path = Path(path)
     atomic_write(path, lambda fh: fh.write(html))
     return path

@@ -20,7 +20,7 @@ import bisect
 import hashlib
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any
@@ -28,9 +28,11 @@ from typing import Any
 from .worldmap import map_view, world
 
 __all__ = [
+    "FULL_DOCUMENTS",
     "Evidence",
     "Links",
     "build_context",
+    "citations",
     "conflict_anchor",
     "conflict_view",
     "doc_anchor",
@@ -47,6 +49,8 @@ __all__ = [
 FIGURES = ("fatalities", "injuries")
 _SAFE = re.compile(r"[A-Za-z0-9_.-]{1,80}")
 QUOTES_SHOWN = 3  # quotes shown on an event card before the rest fold away
+FULL_DOCUMENTS = 300  # documents the one-page report shows in full; past it, the rest are rows (at 9,652 documents
+# the page was 98 MB, 54 of them document text, and no browser opens a page of a gigabyte)
 LONG_REMOVAL = 400  # characters: a removal longer than this is folded in the document text
 
 
@@ -741,11 +745,78 @@ def document_view(d: Mapping[str, Any], ev: Evidence, *, reliability: Mapping[st
     }
 
 
-def build_context(dossier: Mapping[str, Any], *, links: Links | None = None, title: str | None = None) -> dict[str, Any]:
-    """Everything the report template needs, as plain data (see the module docstring for the order of building)."""
+def citations(value: Any) -> Counter[str]:
+    """How often each document is cited in ``value`` (events, conflicts): every ``"doc"`` key, at any depth."""
+    counts: Counter[str] = Counter()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Mapping):
+            doc = item.get("doc")
+            if isinstance(doc, str):
+                counts[doc] += 1
+            stack.extend(v for v in item.values() if isinstance(v, Mapping | list))
+        elif isinstance(item, list):
+            stack.extend(v for v in item if isinstance(v, Mapping | list))
+    return counts
+
+
+class _Abridged(Links):
+    """Links of a report that shows only some documents in full: a span of another document
+    links to that document's row in the list of the others (its text is not on the page)."""
+
+    def __init__(self, inner: Links, full: set[str]) -> None:
+        self.inner, self.full = inner, full
+
+    def event(self, event: str) -> str:
+        """An event's card."""
+        return self.inner.event(event)
+
+    def document(self, doc: str) -> str:
+        """A document's section, or its row."""
+        return self.inner.document(doc)
+
+    def span(self, doc: str, start: int, end: int) -> str:
+        """An evidence span in its document's text, or the document's row when its text is not shown."""
+        return self.inner.span(doc, start, end) if doc in self.full else self.inner.document(doc)
+
+    def conflict(self, event: str, attribute: str) -> str:
+        """A conflict."""
+        return self.inner.conflict(event, attribute)
+
+
+def _brief_view(d: Mapping[str, Any], source: Mapping[str, Any] | None, cited: int) -> dict[str, Any]:
+    """A document the report does not show in full: a row with what it is and how often it is cited."""
+    doc = str(d.get("id"))
+    return {
+        "id": doc,
+        "anchor": doc_anchor(doc),
+        "title": doc_label(d),
+        "outlet": _str(d.get("outlet")),
+        "published": _published(d),
+        "reliability": source["score"] if source else None,
+        "cited": cited,
+    }
+
+
+def build_context(
+    dossier: Mapping[str, Any], *, links: Links | None = None, title: str | None = None, full_documents: int | None = None
+) -> dict[str, Any]:
+    """Everything the report template needs, as plain data (see the module docstring for the order of building).
+
+    ``full_documents`` bounds the documents shown in full (text and source card): those the
+    events and conflicts cite most; the others are listed as rows. None shows every one.
+    """
     documents = list(dossier.get("documents") or [])
     events = list(dossier.get("events") or [])
     conflicts = list(dossier.get("conflicts") or [])
+    full: set[str] | None = None
+    cited: Counter[str] = Counter()
+    if full_documents is not None and len(documents) > full_documents:
+        cited = citations([events, conflicts, dossier.get("infobox") or {}])
+        ranked = sorted(range(len(documents)), key=lambda i: (-cited[str(documents[i].get("id"))], i))
+        full = {str(documents[i].get("id")) for i in ranked[: max(0, full_documents)]}
+        links = _Abridged(links or Links(), full)
     ev = Evidence(documents, links)
     ev.add_sentences(events)
     by_id = {str(e.get("id")): e for e in events}
@@ -757,7 +828,11 @@ def build_context(dossier: Mapping[str, Any], *, links: Links | None = None, tit
     scores = {s["doc"]: s for s in sources}
     timeline = timeline_view(dossier, ev)
     world = map_view(events, href=ev.links.event, label=_map_label)
-    docs = [document_view(d, ev, reliability=scores) for d in documents]
+    docs = [document_view(d, ev, reliability=scores) for d in documents if full is None or str(d.get("id")) in full]
+    brief: list[dict[str, Any]] = []
+    if full is not None:
+        brief = [_brief_view(d, scores.get(str(d.get("id"))), cited[str(d.get("id"))]) for d in documents if str(d.get("id")) not in full]
+    shown_sources = sources if full is None else [s for s in sources if s["doc"] in full]
     failures = [
         {"source": str(f.get("source")), "code": _str(f.get("code")), "reason": _str(f.get("reason")), "stage": _str(f.get("stage"))}
         for f in dossier.get("failures") or []
@@ -784,9 +859,11 @@ def build_context(dossier: Mapping[str, Any], *, links: Links | None = None, tit
         "timeline": timeline,
         "events": cards,
         "conflicts": conflict_views,
-        "sources": sources,
+        "sources": shown_sources,
+        "sources_more": len(sources) - len(shown_sources),
         "map": world,
         "documents": docs,
+        "documents_brief": brief,
         "failures": failures,
     }
 
