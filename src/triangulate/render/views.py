@@ -137,8 +137,9 @@ def doc_label(d: Mapping[str, Any]) -> str:
 class Evidence:
     """The spans the report links to, per document, with the sentences that hold them."""
 
-    def __init__(self, documents: Sequence[Mapping[str, Any]], links: Links | None = None) -> None:
+    def __init__(self, documents: Sequence[Mapping[str, Any]], links: Links | None = None, *, shown: set[str] | None = None) -> None:
         self.links = links or Links()
+        self.shown = shown  # the documents whose text is on the page (None: all); a span elsewhere links to its document
         self.docs: dict[str, Mapping[str, Any]] = {str(d.get("id")): d for d in documents}
         self.texts = {k: str(d.get("text") or "") for k, d in self.docs.items()}
         self.marks: dict[str, dict[tuple[int, int], set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -220,21 +221,26 @@ class Evidence:
         text = self.texts[doc]
         out["quote"] = text[start:end]
         out["found"] = True
-        out["anchor"] = span_anchor(doc, start, end)
-        out["href"] = self.links.span(doc, start, end)
         out["start"], out["end"] = start, end
+        if self.shown is None or doc in self.shown:
+            out["anchor"] = span_anchor(doc, start, end)
+            out["href"] = self.links.span(doc, start, end)
+            marks = self.marks[doc]
+        else:  # its text is not on the page: link to the document, mark nothing
+            out["href"] = out["source"]["href"]
+            marks = defaultdict(set)
         sentence = self.sentence_of(doc, start, end)
         if sentence == (start, end):
             kind = "sent"
-        self.marks[doc][(start, end)].add(kind)
+        marks[(start, end)].add(kind)
         if context and sentence != (start, end):
             if sentence is not None:
-                self.marks[doc][sentence].add("sent")
+                marks[sentence].add("sent")
                 out["before"], out["after"] = text[sentence[0] : start], text[end : sentence[1]]
             elif end - start < 80:
                 s0, s1, cut_before, cut_after = self._window(doc, start, end)
                 if (s0, s1) != (start, end):
-                    self.marks[doc][(s0, s1)].add("sent")
+                    marks[(s0, s1)].add("sent")
                 out["before"] = ("…" if cut_before else "") + text[s0:start]
                 out["after"] = text[end:s1] + ("…" if cut_after else "")
         return out
@@ -761,30 +767,6 @@ def citations(value: Any) -> Counter[str]:
     return counts
 
 
-class _Abridged(Links):
-    """Links of a report that shows only some documents in full: a span of another document
-    links to that document's row in the list of the others (its text is not on the page)."""
-
-    def __init__(self, inner: Links, full: set[str]) -> None:
-        self.inner, self.full = inner, full
-
-    def event(self, event: str) -> str:
-        """An event's card."""
-        return self.inner.event(event)
-
-    def document(self, doc: str) -> str:
-        """A document's section, or its row."""
-        return self.inner.document(doc)
-
-    def span(self, doc: str, start: int, end: int) -> str:
-        """An evidence span in its document's text, or the document's row when its text is not shown."""
-        return self.inner.span(doc, start, end) if doc in self.full else self.inner.document(doc)
-
-    def conflict(self, event: str, attribute: str) -> str:
-        """A conflict."""
-        return self.inner.conflict(event, attribute)
-
-
 def _brief_view(d: Mapping[str, Any], source: Mapping[str, Any] | None, cited: int) -> dict[str, Any]:
     """A document the report does not show in full: a row with what it is and how often it is cited."""
     doc = str(d.get("id"))
@@ -810,14 +792,14 @@ def build_context(
     documents = list(dossier.get("documents") or [])
     events = list(dossier.get("events") or [])
     conflicts = list(dossier.get("conflicts") or [])
+    ids = [str(d.get("id")) for d in documents]
     full: set[str] | None = None
     cited: Counter[str] = Counter()
     if full_documents is not None and len(documents) > full_documents:
         cited = citations([events, conflicts, dossier.get("infobox") or {}])
-        ranked = sorted(range(len(documents)), key=lambda i: (-cited[str(documents[i].get("id"))], i))
-        full = {str(documents[i].get("id")) for i in ranked[: max(0, full_documents)]}
-        links = _Abridged(links or Links(), full)
-    ev = Evidence(documents, links)
+        ranked = sorted(range(len(ids)), key=lambda i: (-cited[ids[i]], i))
+        full = {ids[i] for i in ranked[: max(0, full_documents)]}
+    ev = Evidence(documents, links, shown=full)
     ev.add_sentences(events)
     by_id = {str(e.get("id")): e for e in events}
     order = order_events(events)
@@ -828,10 +810,9 @@ def build_context(
     scores = {s["doc"]: s for s in sources}
     timeline = timeline_view(dossier, ev)
     world = map_view(events, href=ev.links.event, label=_map_label)
-    docs = [document_view(d, ev, reliability=scores) for d in documents if full is None or str(d.get("id")) in full]
-    brief: list[dict[str, Any]] = []
-    if full is not None:
-        brief = [_brief_view(d, scores.get(str(d.get("id"))), cited[str(d.get("id"))]) for d in documents if str(d.get("id")) not in full]
+    pairs = list(zip(ids, documents, strict=True))
+    docs = [document_view(d, ev, reliability=scores) for doc, d in pairs if full is None or doc in full]
+    brief = [] if full is None else [_brief_view(d, scores.get(doc), cited[doc]) for doc, d in pairs if doc not in full]
     shown_sources = sources if full is None else [s for s in sources if s["doc"] in full]
     failures = [
         {"source": str(f.get("source")), "code": _str(f.get("code")), "reason": _str(f.get("reason")), "stage": _str(f.get("stage"))}
